@@ -1,0 +1,69 @@
+package dev.uppercase.server;
+
+import dev.uppercase.codec.Uppercase;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import java.io.IOException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers each datagram with its upper case, to the sender's address and port. A datagram over the maximum size is
+ * dropped, and so is a reply that would be over it; both are counted and logged (rate-limited), and serving goes on.
+ */
+@Sharable
+final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    private static final Logger log = LoggerFactory.getLogger(DatagramUppercaseHandler.class);
+
+    private final int maxDatagramSize;
+    private final ServerStats stats;
+    private final WarningThrottle dropWarning = new WarningThrottle(log, Duration.ofSeconds(10));
+
+    DatagramUppercaseHandler(ServerSettings settings, ServerStats stats) {
+        this.maxDatagramSize = settings.maxDatagramSize();
+        this.stats = stats;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket request) throws IOException {
+        ByteBuf content = request.content();
+        if (!content.isReadable()) {
+            EmptyDatagramSender.send(ctx.channel(), request.sender());
+            stats.datagramsAnswered.increment();
+            return;
+        }
+        if (content.readableBytes() > maxDatagramSize) {
+            stats.datagramsTooLarge.increment();
+            dropWarning.warn("dropped a datagram from {} over {} bytes", request.sender(), maxDatagramSize);
+            return;
+        }
+        String reply = Uppercase.apply(content.toString(Uppercase.CHARSET));
+        int replyBytes = ByteBufUtil.utf8Bytes(reply);
+        if (replyBytes > maxDatagramSize) {
+            stats.repliesTooLarge.increment();
+            dropWarning.warn("no reply to {}: its upper case is {} bytes, over the {} byte limit",
+                    request.sender(), replyBytes, maxDatagramSize);
+            return;
+        }
+        ByteBuf out = ctx.alloc().buffer(replyBytes);
+        ByteBufUtil.reserveAndWriteUtf8(out, reply, replyBytes);
+        ctx.write(new DatagramPacket(out, request.sender()), ctx.voidPromise());
+        stats.datagramsAnswered.increment();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // One sender's trouble (an ICMP error surfacing, a failed send) must not stop the socket serving everyone.
+        dropWarning.warn("UDP error, still serving: {}", cause.toString());
+    }
+}

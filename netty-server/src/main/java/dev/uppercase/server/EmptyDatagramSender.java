@@ -1,0 +1,42 @@
+package dev.uppercase.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.nio.AbstractNioChannel;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+
+/**
+ * Sends empty datagrams, which Netty's datagram channels silently drop on write (their {@code doWriteMessage} skips a
+ * message with no content). The protocol answers an empty datagram with an empty one, as the textbook server does, so
+ * the reply goes straight to the channel's socket.
+ */
+final class EmptyDatagramSender {
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private static final Method JAVA_CHANNEL = javaChannelAccessor();
+
+    private EmptyDatagramSender() {}
+
+    /** Call on the channel's event loop. */
+    static void send(Channel channel, SocketAddress recipient) throws IOException {
+        DatagramChannel socket;
+        try {
+            socket = (DatagramChannel) JAVA_CHANNEL.invoke(channel);
+        } catch (ReflectiveOperationException e) {
+            throw new IOException("cannot reach the datagram socket of " + channel, e);
+        }
+        socket.send(EMPTY.duplicate(), recipient);
+    }
+
+    private static Method javaChannelAccessor() {
+        try {
+            Method m = AbstractNioChannel.class.getDeclaredMethod("javaChannel");
+            m.setAccessible(true);
+            return m;
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package dev.uppercase.server;
+
+import dev.uppercase.codec.Datagrams;
+import dev.uppercase.codec.Durations;
+import dev.uppercase.codec.LineFraming;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * Everything the server can be told, in one immutable record: built once at startup from flags and {@code UPPERCASE_*}
+ * environment variables, validated, then handed to the initializers.
+ *
+ * @param bind address to listen on; {@code null} for every interface, IPv4 and IPv6
+ * @param tcpPort TCP port (0: any free port)
+ * @param udpPort UDP port (0: any free port)
+ * @param maxLineLength longest request line in bytes, not counting its terminator
+ * @param quietPeriod how long a partial line may wait for more bytes before it is answered as it is; zero: forever
+ * @param maxDatagramSize largest request and reply datagram, in bytes
+ * @param drainTimeout how long a stop waits for replies to reach clients before it closes them
+ */
+public record ServerSettings(
+        InetAddress bind,
+        int tcpPort,
+        int udpPort,
+        int maxLineLength,
+        Duration quietPeriod,
+        int maxDatagramSize,
+        Duration drainTimeout) {
+
+    /** Environment variables carry this prefix: {@code --max-line-length} is {@code UPPERCASE_MAX_LINE_LENGTH}. */
+    public static final String ENV_PREFIX = "UPPERCASE_";
+
+    public static final int DEFAULT_PORT = 12000;
+
+    public InetSocketAddress tcpAddress() {
+        return bind == null ? new InetSocketAddress(tcpPort) : new InetSocketAddress(bind, tcpPort);
+    }
+
+    public InetSocketAddress udpAddress() {
+        return bind == null ? new InetSocketAddress(udpPort) : new InetSocketAddress(bind, udpPort);
+    }
+
+    /** The environment variable that sets the flag {@code --name}. */
+    public static String envName(String longFlag) {
+        return ENV_PREFIX + longFlag.replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * Parses flags over environment variables (a flag wins over the variable for the same setting; a specific setting
+     * such as {@code --tcp-port} wins over the general {@code --port}).
+     *
+     * @throws ParameterException for an unknown flag or a bad value, with a one-line message
+     */
+    public static ServerSettings parse(String[] args, Map<String, String> env) {
+        return parse(commandLine(env), args);
+    }
+
+    static ServerSettings parse(CommandLine commandLine, String[] args) {
+        commandLine.parseArgs(args);
+        return commandLine.<Flags>getCommand().toSettings(commandLine);
+    }
+
+    /** The picocli model of the flags, with the environment as the source of defaults. */
+    static CommandLine commandLine(Map<String, String> env) {
+        CommandLine cl = new CommandLine(new Flags());
+        cl.registerConverter(Duration.class, Durations::parse);
+        cl.setDefaultValueProvider(
+                (ArgSpec spec) -> spec instanceof OptionSpec ? env.get(envName(((OptionSpec) spec).longestName())) : null);
+        return cl;
+    }
+
+    /** Runs the command line for {@code main}: prints help or version and exits 0, or a usage error and exits 2. */
+    static ServerSettings fromMain(String[] args, Map<String, String> env) {
+        CommandLine cl = commandLine(env);
+        PrintWriter err = cl.getErr();
+        try {
+            ServerSettings settings = parse(cl, args);
+            if (cl.isUsageHelpRequested()) {
+                cl.usage(cl.getOut());
+                System.exit(0);
+            }
+            if (cl.isVersionHelpRequested()) {
+                cl.printVersionHelp(cl.getOut());
+                System.exit(0);
+            }
+            return settings;
+        } catch (ParameterException e) {
+            err.println(cl.getCommandName() + ": " + e.getMessage() + " (see --help)");
+            err.flush();
+            System.exit(2);
+            return null;
+        }
+    }
+
+    @Command(
+            name = "uppercase-server",
+            mixinStandardHelpOptions = true,
+            versionProvider = Version.class,
+            sortOptions = false,
+            usageHelpWidth = 100,
+            description = {
+                "Answers each TCP line and each UDP datagram with its upper case (UTF-8).",
+                "Every flag can also be set by the environment variable named after it.",
+                ""
+            })
+    static final class Flags {
+
+        @Option(names = "--port", paramLabel = "N", defaultValue = "" + DEFAULT_PORT,
+                description = "TCP and UDP port (default ${DEFAULT-VALUE}). Env UPPERCASE_PORT.")
+        int port;
+
+        @Option(names = "--tcp-port", paramLabel = "N", description = "TCP port, overrides --port. Env UPPERCASE_TCP_PORT.")
+        Integer tcpPort;
+
+        @Option(names = "--udp-port", paramLabel = "N", description = "UDP port, overrides --port. Env UPPERCASE_UDP_PORT.")
+        Integer udpPort;
+
+        @Option(names = "--bind", paramLabel = "ADDR",
+                description = "Address to listen on (default: all interfaces, IPv4 and IPv6). Env UPPERCASE_BIND.")
+        String bind;
+
+        @Option(names = "--max-line-length", paramLabel = "BYTES", defaultValue = "" + LineFraming.DEFAULT_MAX_LINE_LENGTH,
+                description = "Longest TCP line, terminator not counted (default ${DEFAULT-VALUE}). "
+                        + "Env UPPERCASE_MAX_LINE_LENGTH.")
+        int maxLineLength;
+
+        @Option(names = "--quiet-period", paramLabel = "DURATION", defaultValue = "200ms",
+                description = "Answer a partial line after this long without a new byte; 0 waits for the newline "
+                        + "(default ${DEFAULT-VALUE}). Env UPPERCASE_QUIET_PERIOD.")
+        Duration quietPeriod;
+
+        @Option(names = "--max-datagram-size", paramLabel = "BYTES", defaultValue = "" + Datagrams.MAX_IPV4_PAYLOAD,
+                description = "Largest UDP request and reply (default ${DEFAULT-VALUE}). Env UPPERCASE_MAX_DATAGRAM_SIZE.")
+        int maxDatagramSize;
+
+        @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "5s",
+                description = "On stop, how long to wait for replies to reach clients before closing them "
+                        + "(default ${DEFAULT-VALUE}). Env UPPERCASE_DRAIN_TIMEOUT.")
+        Duration drainTimeout;
+
+        ServerSettings toSettings(CommandLine cl) {
+            return new ServerSettings(
+                    bindAddress(cl),
+                    tcpPort == null ? port(cl, "--port", port) : port(cl, "--tcp-port", tcpPort),
+                    udpPort == null ? port(cl, "--port", port) : port(cl, "--udp-port", udpPort),
+                    atLeast(cl, "--max-line-length", maxLineLength, 1),
+                    quietPeriod,
+                    within(cl, "--max-datagram-size", maxDatagramSize, 0, 65_527),
+                    drainTimeout);
+        }
+
+        private InetAddress bindAddress(CommandLine cl) {
+            if (bind == null || bind.isEmpty()) {
+                return null;
+            }
+            try {
+                return InetAddress.getByName(bind);
+            } catch (UnknownHostException e) {
+                throw new ParameterException(cl, "invalid value for --bind: '" + bind + "' is not an address here");
+            }
+        }
+
+        private static int port(CommandLine cl, String flag, int value) {
+            return within(cl, flag, value, 0, 65_535);
+        }
+
+        private static int atLeast(CommandLine cl, String flag, int value, int min) {
+            return within(cl, flag, value, min, Integer.MAX_VALUE);
+        }
+
+        private static int within(CommandLine cl, String flag, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new ParameterException(cl, "invalid value for " + flag + ": " + value + " is not in "
+                        + min + ".." + max);
+            }
+            return value;
+        }
+    }
+
+    /** The version from the jar's manifest ("dev" when run from classes). */
+    static final class Version implements CommandLine.IVersionProvider {
+        static String current() {
+            String v = ServerSettings.class.getPackage().getImplementationVersion();
+            return v == null ? "dev" : v;
+        }
+
+        @Override
+        public String[] getVersion() {
+            return new String[] {"uppercase-server " + current()};
+        }
+    }
+}

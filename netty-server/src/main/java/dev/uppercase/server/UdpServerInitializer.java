@@ -1,0 +1,18 @@
+package dev.uppercase.server;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.DatagramChannel;
+
+/** The UDP pipeline: one datagram in, its upper case out. */
+final class UdpServerInitializer extends ChannelInitializer<DatagramChannel> {
+    private final DatagramUppercaseHandler uppercase;
+
+    UdpServerInitializer(ServerSettings settings, ServerStats stats) {
+        this.uppercase = new DatagramUppercaseHandler(settings, stats);
+    }
+
+    @Override
+    protected void initChannel(DatagramChannel ch) {
+        ch.pipeline().addLast("uppercase", uppercase);
+    }
+}

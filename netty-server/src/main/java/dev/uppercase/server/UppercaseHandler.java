@@ -1,0 +1,70 @@
+package dev.uppercase.server;
+
+import dev.uppercase.codec.LineFraming;
+import dev.uppercase.codec.Uppercase;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.TooLongFrameException;
+import java.io.IOException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers each decoded line (terminator included, so the reply keeps it) with its upper case. Writes per line, flushes
+ * once per read batch. A line over the limit is answered with the documented error line, in its place, and the
+ * connection goes on. When the peer half-closes (or the server drains), the replies are flushed and the connection
+ * closed.
+ */
+@Sharable
+final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
+    private static final Logger log = LoggerFactory.getLogger(UppercaseHandler.class);
+
+    private final String lineTooLongReply;
+    private final ServerStats stats;
+    private final WarningThrottle tooLongWarning = new WarningThrottle(log, Duration.ofSeconds(10));
+
+    UppercaseHandler(ServerSettings settings, ServerStats stats) {
+        this.lineTooLongReply = LineFraming.lineTooLongReply(settings.maxLineLength());
+        this.stats = stats;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, String line) {
+        stats.linesReceived.increment();
+        ctx.write(Uppercase.apply(line), ctx.voidPromise());
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            stats.linesTooLong.increment();
+            tooLongWarning.warn("line too long from {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+            ctx.writeAndFlush(lineTooLongReply, ctx.voidPromise());
+            return;
+        }
+        if (cause instanceof IOException) {
+            log.debug("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            log.warn("closing connection from {}: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,183 @@
+package dev.uppercase.server;
+
+import dev.uppercase.codec.Datagrams;
+import dev.uppercase.codec.LineFrameDecoder;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Binds the TCP and UDP pipelines on one event loop group, and stops them gracefully. */
+public final class UppercaseServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(UppercaseServer.class);
+
+    private final ServerSettings settings;
+    private final EventLoopGroup group;
+    private final ChannelGroup connections = new DefaultChannelGroup("tcp-connections", GlobalEventExecutor.INSTANCE);
+    private final ServerStats stats = new ServerStats();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private Channel tcpChannel;
+    private Channel udpChannel;
+
+    public static void main(String[] args) {
+        ServerSettings settings = ServerSettings.fromMain(args, System.getenv());
+        UppercaseServer server;
+        try {
+            server = start(settings);
+        } catch (ServerStartException e) {
+            log.error(e.getMessage());
+            System.exit(1);
+            return;
+        }
+        // SIGTERM/SIGINT run the hooks; halting with 0 once drained reports the stop as the clean exit it is.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            Runtime.getRuntime().halt(0);
+        }, "uppercase-shutdown"));
+        server.awaitStopped();
+    }
+
+    private UppercaseServer(ServerSettings settings) {
+        this.settings = settings;
+        this.group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    }
+
+    /** Binds both protocols and returns once they serve; on failure releases everything and says which bind failed. */
+    public static UppercaseServer start(ServerSettings settings) throws ServerStartException {
+        UppercaseServer server = new UppercaseServer(settings);
+        try {
+            server.bind();
+        } catch (ServerStartException e) {
+            server.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            throw e;
+        }
+        log.info("uppercase-server {} ready: tcp {}, udp {}", ServerSettings.Version.current(),
+                describe(server.tcpAddress()), describe(server.udpAddress()));
+        return server;
+    }
+
+    private void bind() throws ServerStartException {
+        ServerBootstrap tcp = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                // Keeps the write side open after the peer's FIN, so a half-closing client still gets its replies.
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new TcpServerInitializer(settings, connections, stats));
+        tcpChannel = bind("TCP", tcp.bind(settings.tcpAddress()), settings.tcpAddress());
+
+        Bootstrap udp = new Bootstrap()
+                .group(group)
+                .channel(NioDatagramChannel.class)
+                .option(ChannelOption.RECVBUF_ALLOCATOR, Datagrams.receiveAllocator(settings.maxDatagramSize()))
+                .handler(new UdpServerInitializer(settings, stats));
+        try {
+            udpChannel = bind("UDP", udp.bind(settings.udpAddress()), settings.udpAddress());
+        } catch (ServerStartException e) {
+            tcpChannel.close().syncUninterruptibly();
+            throw e;
+        }
+    }
+
+    private static Channel bind(String protocol, ChannelFuture future, InetSocketAddress address)
+            throws ServerStartException {
+        future.awaitUninterruptibly();
+        if (!future.isSuccess()) {
+            throw new ServerStartException("cannot listen on " + protocol + " " + describe(address) + ": "
+                    + future.cause().getMessage());
+        }
+        return future.channel();
+    }
+
+    /** {@code *:12000} for every interface, {@code 127.0.0.1:12000} or {@code [::1]:12000} otherwise. */
+    static String describe(InetSocketAddress address) {
+        InetAddress ip = address.getAddress();
+        String host = ip.isAnyLocalAddress() ? "*"
+                : ip instanceof Inet6Address ? "[" + ip.getHostAddress() + "]" : ip.getHostAddress();
+        return host + ":" + address.getPort();
+    }
+
+    public InetSocketAddress tcpAddress() {
+        return (InetSocketAddress) tcpChannel.localAddress();
+    }
+
+    public InetSocketAddress udpAddress() {
+        return (InetSocketAddress) udpChannel.localAddress();
+    }
+
+    public ServerStats stats() {
+        return stats;
+    }
+
+    /** Open TCP connections right now. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /**
+     * Stops gracefully: stops accepting and receiving, answers every line already read (a partial line too), flushes
+     * and closes each connection, waits at most the drain timeout for that, then ends the event loops.
+     */
+    @Override
+    public void close() {
+        if (!stopping.compareAndSet(false, true)) {
+            awaitStopped();
+            return;
+        }
+        log.info("stopping: draining {} connection(s)", connections.size());
+        tcpChannel.close().syncUninterruptibly();
+        udpChannel.close().syncUninterruptibly();
+        for (Channel ch : connections) {
+            ch.eventLoop().execute(() -> drain(ch));
+        }
+        long drainMillis = settings.drainTimeout().toMillis();
+        if (!connections.newCloseFuture().awaitUninterruptibly(drainMillis)) {
+            log.warn("drain timeout ({} ms): closing {} connection(s) not yet finished",
+                    drainMillis, connections.size());
+            connections.close().awaitUninterruptibly();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        log.info("stopped");
+        stopped.countDown();
+    }
+
+    /** On the channel's event loop: answers the partial line too, then hands the connection to a DrainHandler. */
+    private static void drain(Channel ch) {
+        if (!ch.isActive()) {
+            return;
+        }
+        ChannelHandlerContext framer = ch.pipeline().context(LineFrameDecoder.class);
+        if (framer != null) {
+            ((LineFrameDecoder) framer.handler()).flushPartialLine(framer);
+        }
+        ch.pipeline().addFirst("drain", new DrainHandler());
+    }
+
+    public void awaitStopped() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

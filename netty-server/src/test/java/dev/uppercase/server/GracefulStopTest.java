@@ -1,0 +1,69 @@
+package dev.uppercase.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uppercase.testing.Await;
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class GracefulStopTest {
+
+    @Test
+    void aClientWithRepliesInFlightGetsEveryOneThenEndOfStream() throws Exception {
+        UppercaseServer server = Servers.start();
+        try (PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < 20_000; i++) {
+                lines.append("line ").append(i).append('\n');
+            }
+            c.send(lines.toString());
+            Await.until("the server has read every line", Duration.ofSeconds(10),
+                    () -> server.stats().linesReceived() == 20_000);
+            CompletableFuture<Void> stop = CompletableFuture.runAsync(server::close);
+
+            // The client has read nothing yet: every reply is still in flight. All arrive, in order, then a clean end.
+            for (int i = 0; i < 20_000; i++) {
+                assertEquals("LINE " + i + "\n", c.readLine());
+            }
+            assertNull(c.readLine(), "end of stream after the last reply");
+            c.close();
+            stop.get(10, TimeUnit.SECONDS);
+        }
+        assertThrows(IOException.class, () -> new Socket().connect(server.tcpAddress(), 1_000), "no longer accepting");
+    }
+
+    @Test
+    void aPendingPartialLineIsAnsweredOnStop() throws Exception {
+        UppercaseServer server = Servers.start("--quiet-period", "0");
+        try (PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
+            c.send("whole\npartial, no newline"); // one small write: one segment, read in one go
+            Await.until("the server has read the first line", Duration.ofSeconds(10),
+                    () -> server.stats().linesReceived() == 1);
+            CompletableFuture<Void> stop = CompletableFuture.runAsync(server::close);
+            assertEquals("WHOLE\nPARTIAL, NO NEWLINE", c.readToEnd());
+            c.close();
+            stop.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void stopsWithinTheDrainTimeoutWhenAClientNeverCloses() throws Exception {
+        UppercaseServer server = Servers.start("--drain-timeout", "300ms");
+        try (PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
+            assertEquals("X\n", c.send("x\n").readLine());
+            Await.until("the connection is registered", Duration.ofSeconds(5), () -> server.connectionCount() == 1);
+            long started = System.nanoTime();
+            server.close(); // the client holds its socket open and never reads the end of stream
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertTrue(tookMillis < 5_000, "stopped in " + tookMillis + " ms");
+            assertEquals(0, server.connectionCount());
+        }
+    }
+}

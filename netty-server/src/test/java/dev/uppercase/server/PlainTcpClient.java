@@ -1,0 +1,76 @@
+package dev.uppercase.server;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** A plain JDK socket peer: what any client in any language sees of the server. */
+final class PlainTcpClient implements AutoCloseable {
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    PlainTcpClient(InetSocketAddress server) throws IOException {
+        socket = new Socket();
+        socket.connect(server, 5_000);
+        socket.setSoTimeout(20_000); // a hung read fails the test instead of hanging the build
+        in = new BufferedInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
+    PlainTcpClient send(String text) throws IOException {
+        return send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    PlainTcpClient send(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+        return this;
+    }
+
+    /** Reads one reply line, terminator included, decoded as UTF-8; null at end of stream. */
+    String readLine() throws IOException {
+        byte[] line = readLineBytes();
+        return line == null ? null : new String(line, StandardCharsets.UTF_8);
+    }
+
+    byte[] readLineBytes() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            line.write(b);
+            if (b == '\n') {
+                return line.toByteArray();
+            }
+        }
+        return line.size() == 0 ? null : line.toByteArray();
+    }
+
+    /** Reads exactly {@code n} bytes. */
+    byte[] readBytes(int n) throws IOException {
+        return in.readNBytes(n);
+    }
+
+    /** Reads until the server closes, and returns all of it. */
+    String readToEnd() throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    InputStream input() {
+        return in;
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

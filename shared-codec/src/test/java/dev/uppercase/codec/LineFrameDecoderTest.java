@@ -1,0 +1,180 @@
+package dev.uppercase.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.TooLongFrameException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class LineFrameDecoderTest {
+
+    private static final Duration QUIET = Duration.ofMillis(200);
+
+    private static EmbeddedChannel channel(int maxLength, Duration quiet) {
+        return new EmbeddedChannel(new LineFrameDecoder(maxLength, quiet));
+    }
+
+    private static ByteBuf bytes(String s) {
+        return Unpooled.copiedBuffer(s, Uppercase.CHARSET);
+    }
+
+    private static String readLine(EmbeddedChannel ch) {
+        ByteBuf frame = ch.readInbound();
+        if (frame == null) {
+            return null;
+        }
+        try {
+            return frame.toString(Uppercase.CHARSET);
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Test
+    void keepsEachLinesOwnTerminator() {
+        EmbeddedChannel ch = channel(100, Duration.ZERO);
+        ch.writeInbound(bytes("one\ntwo\r\n\nthree"));
+        assertEquals("one\n", readLine(ch));
+        assertEquals("two\r\n", readLine(ch));
+        assertEquals("\n", readLine(ch));
+        assertNull(readLine(ch));
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertEquals("three", readLine(ch));
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void joinsALineSplitOverManyReads() {
+        EmbeddedChannel ch = channel(100, Duration.ZERO);
+        byte[] line = "héllo wörld\r\n".getBytes(Uppercase.CHARSET);
+        for (byte b : line) {
+            ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
+        }
+        assertEquals("héllo wörld\r\n", readLine(ch));
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void acceptsALineOfExactlyTheMaximumEvenWithItsCrLfSplit() {
+        EmbeddedChannel ch = channel(8, Duration.ZERO);
+        ch.writeInbound(bytes("12345678\r"));
+        ch.writeInbound(bytes("\n"));
+        assertEquals("12345678\r\n", readLine(ch));
+        ch.writeInbound(bytes("abcdefgh\n"));
+        assertEquals("abcdefgh\n", readLine(ch));
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void reportsALineOneByteOverWhenItEndsThenGoesOn() {
+        EmbeddedChannel ch = channel(8, Duration.ZERO);
+        ch.writeInbound(bytes("ok\n123456789"));
+        assertEquals("ok\n", readLine(ch));
+        ch.writeInbound(bytes("more and more"));
+        assertNull(readLine(ch), "the over-long line is not reported before it ends");
+        TooLongFrameException e = assertThrows(TooLongFrameException.class, () -> ch.writeInbound(bytes("\nnext\n")));
+        assertInstanceOf(TooLongFrameException.class, e);
+        assertEquals("next\n", readLine(ch));
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void neverBuffersAnOverLongLine() {
+        LineFrameDecoder decoder = new LineFrameDecoder(1024, Duration.ZERO);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'x');
+        for (int i = 0; i < 256; i++) { // 16 MiB, no newline
+            ch.writeInbound(Unpooled.wrappedBuffer(chunk));
+            assertEquals(0, decoder.bufferedBytes(), "buffered after chunk " + i);
+        }
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void answersAPartialLineWhenThePeerHalfCloses() {
+        EmbeddedChannel ch = channel(100, Duration.ZERO);
+        ch.writeInbound(bytes("a\nhi there"));
+        assertEquals("a\n", readLine(ch));
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertEquals("hi there", readLine(ch));
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void answersAPartialLineAfterTheQuietPeriod() {
+        EmbeddedChannel ch = channel(100, QUIET);
+        ch.writeInbound(bytes("textbook"));
+        assertNull(readLine(ch));
+        ch.advanceTimeBy(QUIET.toMillis() - 1, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertNull(readLine(ch), "not before the quiet period");
+        ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertEquals("textbook", readLine(ch));
+        ch.writeInbound(bytes(" more\n"));
+        assertEquals(" more\n", readLine(ch));
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void neverAnswersMidLineOnceTheClientHasSentANewline() {
+        EmbeddedChannel ch = channel(100, QUIET);
+        ch.writeInbound(bytes("framed\nstalled half of a li"));
+        assertEquals("framed\n", readLine(ch));
+        ch.advanceTimeBy(1, TimeUnit.HOURS);
+        ch.runScheduledPendingTasks();
+        assertNull(readLine(ch), "a line-framing client's stalled line waits for its newline");
+        ch.writeInbound(bytes("ne\n"));
+        assertEquals("stalled half of a line\n", readLine(ch));
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void flushPartialLineEmitsEverythingPendingAndDecodingGoesOn() {
+        LineFrameDecoder decoder = new LineFrameDecoder(100, Duration.ZERO);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        ch.writeInbound(bytes("a\npart"));
+        assertEquals("a\n", readLine(ch));
+        decoder.flushPartialLine(ch.pipeline().context(decoder));
+        assertEquals("part", readLine(ch));
+        ch.writeInbound(bytes("next\n"));
+        assertEquals("next\n", readLine(ch));
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void holdsBackAnIncompleteCharacterAtTheQuietPeriod() {
+        EmbeddedChannel ch = channel(100, QUIET);
+        ByteBuf partial = Unpooled.buffer();
+        partial.writeBytes("ab".getBytes(Uppercase.CHARSET)).writeByte(0xC3);
+        ch.writeInbound(partial);
+        ch.advanceTimeBy(QUIET.toMillis(), TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertEquals("ab", readLine(ch));
+        ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0xA9, '\n'}));
+        assertEquals("é\n", readLine(ch));
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void quietPeriodZeroWaitsForever() {
+        EmbeddedChannel ch = channel(100, Duration.ZERO);
+        ch.writeInbound(bytes("textbook"));
+        ch.advanceTimeBy(1, TimeUnit.HOURS);
+        ch.runScheduledPendingTasks();
+        assertNull(readLine(ch));
+        ch.writeInbound(bytes(" and more\n"));
+        assertEquals("textbook and more\n", readLine(ch));
+        assertFalse(ch.finishAndReleaseAll());
+    }
+}
