@@ -1,0 +1,116 @@
+package dev.uppercase.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The server as a user runs it: a process with flags, a ready line, exit codes, a clean stop on SIGTERM. */
+class ServerProcessTest {
+    private static final Pattern READY = Pattern.compile("ready: tcp 127\\.0\\.0\\.1:(\\d+), udp 127\\.0\\.0\\.1:(\\d+)");
+
+    private final List<Process> started = new ArrayList<>();
+
+    private Process launch(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                UppercaseServer.class.getName()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        started.add(p);
+        return p;
+    }
+
+    @AfterEach
+    void endWhatWeStarted() throws InterruptedException {
+        for (Process p : started) {
+            p.destroyForcibly(); // by handle, i.e. by PID: only what this test started
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static List<String> output(Process p) throws Exception {
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "process did not end");
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            r.lines().forEach(lines::add);
+        }
+        return lines;
+    }
+
+    @Test
+    void logsTheReadyLineServesAndExitsZeroOnSigterm() throws Exception {
+        Process p = launch("--bind", "127.0.0.1", "--port", "0");
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        Matcher ready = null;
+        while ((line = out.readLine()) != null) {
+            Matcher m = READY.matcher(line);
+            if (m.find()) {
+                ready = m;
+                break;
+            }
+        }
+        assertTrue(ready != null, "no ready line");
+        int tcpPort = Integer.parseInt(ready.group(1));
+        int udpPort = Integer.parseInt(ready.group(2));
+        try (PlainTcpClient c = new PlainTcpClient(new InetSocketAddress("127.0.0.1", tcpPort))) {
+            assertEquals("FROM A PROCESS\n", c.send("from a process\n").readLine());
+        }
+        assertEquals("AND UDP", UdpServerTest.exchange(new InetSocketAddress("127.0.0.1", udpPort), "and udp"));
+
+        p.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), "a graceful stop is a clean exit");
+        StringBuilder rest = new StringBuilder();
+        while ((line = out.readLine()) != null) {
+            rest.append(line).append('\n');
+        }
+        assertTrue(rest.toString().contains("stopped"), rest.toString());
+    }
+
+    @Test
+    void aBadFlagIsOneLineAndExitCodeTwo() throws Exception {
+        Process p = launch("--port", "nope");
+        List<String> lines = output(p);
+        assertEquals(2, p.exitValue());
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("uppercase-server: ") && lines.get(0).contains("--port"), lines.get(0));
+    }
+
+    @Test
+    void helpListsEveryFlagAndExitsZero() throws Exception {
+        Process p = launch("--help");
+        String help = String.join("\n", output(p));
+        assertEquals(0, p.exitValue());
+        for (String flag : new String[] {"--port", "--tcp-port", "--udp-port", "--bind", "--max-line-length",
+                "--quiet-period", "--max-datagram-size", "--drain-timeout", "--help", "--version"}) {
+            assertTrue(help.contains(flag), flag + " missing from help");
+        }
+    }
+
+    @Test
+    void aPortInUseIsOneLineNamingItAndANonZeroExit() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Process p = launch("--bind", "127.0.0.1", "--tcp-port", "" + taken.getLocalPort(), "--udp-port", "0");
+            List<String> lines = output(p);
+            assertEquals(1, p.exitValue());
+            String error = String.join("\n", lines);
+            assertTrue(error.contains("cannot listen on TCP 127.0.0.1:" + taken.getLocalPort()), error);
+        }
+    }
+}

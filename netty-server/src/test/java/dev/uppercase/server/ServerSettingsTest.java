@@ -1,0 +1,95 @@
+package dev.uppercase.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+
+class ServerSettingsTest {
+
+    private static ServerSettings parse(Map<String, String> env, String... args) {
+        return ServerSettings.parse(args, env);
+    }
+
+    @Test
+    void defaultsAreTheTextbookPortOnEveryInterface() {
+        ServerSettings s = parse(Map.of());
+        assertNull(s.bind());
+        assertEquals(12000, s.tcpPort());
+        assertEquals(12000, s.udpPort());
+        assertEquals(65_536, s.maxLineLength());
+        assertEquals(Duration.ofMillis(200), s.quietPeriod());
+        assertEquals(65_507, s.maxDatagramSize());
+        assertEquals(Duration.ofSeconds(5), s.drainTimeout());
+    }
+
+    @Test
+    void portSetsBothProtocolsAndTheSpecificFlagsOverrideIt() {
+        ServerSettings s = parse(Map.of(), "--port", "7000", "--udp-port", "7001");
+        assertEquals(7000, s.tcpPort());
+        assertEquals(7001, s.udpPort());
+    }
+
+    @Test
+    void environmentVariablesSetEverySetting() throws Exception {
+        ServerSettings s = parse(Map.of(
+                "UPPERCASE_PORT", "9000",
+                "UPPERCASE_TCP_PORT", "9001",
+                "UPPERCASE_BIND", "::1",
+                "UPPERCASE_MAX_LINE_LENGTH", "100",
+                "UPPERCASE_QUIET_PERIOD", "0",
+                "UPPERCASE_MAX_DATAGRAM_SIZE", "512",
+                "UPPERCASE_DRAIN_TIMEOUT", "1m"));
+        assertEquals(9001, s.tcpPort());
+        assertEquals(9000, s.udpPort());
+        assertEquals(InetAddress.getByName("::1"), s.bind());
+        assertEquals(100, s.maxLineLength());
+        assertEquals(Duration.ZERO, s.quietPeriod());
+        assertEquals(512, s.maxDatagramSize());
+        assertEquals(Duration.ofMinutes(1), s.drainTimeout());
+    }
+
+    @Test
+    void aFlagWinsOverTheEnvironment() {
+        assertEquals(8000, parse(Map.of("UPPERCASE_PORT", "9000"), "--port", "8000").tcpPort());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "--port=abc", "--port=-1", "--port=65536", "--tcp-port=70000", "--max-line-length=0",
+        "--quiet-period=fast", "--drain-timeout=5", "--max-datagram-size=70000", "--bind=no.such.host.invalid",
+        "--frobnicate", "stray-argument"
+    })
+    void rejectsBadInputWithOneLine(String arg) {
+        ParameterException e = assertThrows(ParameterException.class, () -> parse(Map.of(), arg));
+        assertTrue(!e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void everyFlagHasTheEnvironmentVariableItsHelpNames() {
+        CommandLine cl = ServerSettings.commandLine(Map.of());
+        for (OptionSpec option : cl.getCommandSpec().options()) {
+            if (option.usageHelp() || option.versionHelp()) {
+                continue;
+            }
+            String env = ServerSettings.envName(option.longestName());
+            assertTrue(String.join(" ", option.description()).contains("Env " + env + "."),
+                    option.longestName() + " help must name " + env);
+            String value = option.type() == Duration.class ? "3s" : option.longestName().contains("bind") ? "::1" : "42";
+            ServerSettings fromEnv = parse(Map.of(env, value));
+            ServerSettings fromFlag = parse(Map.of(), option.longestName(), value);
+            assertEquals(fromFlag, fromEnv, env + " must act like " + option.longestName());
+            assertTrue(!fromFlag.equals(parse(Map.of())), option.longestName() + " must change a setting");
+        }
+    }
+}
