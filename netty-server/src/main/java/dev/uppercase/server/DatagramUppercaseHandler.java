@@ -1,5 +1,6 @@
 package dev.uppercase.server;
 
+import dev.uppercase.codec.EmptyDatagrams;
 import dev.uppercase.codec.Uppercase;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -33,7 +34,7 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket request) throws IOException {
         ByteBuf content = request.content();
         if (!content.isReadable()) {
-            EmptyDatagramSender.send(ctx.channel(), request.sender());
+            EmptyDatagrams.send(ctx.channel(), request.sender());
             stats.datagramsAnswered.increment();
             return;
         }

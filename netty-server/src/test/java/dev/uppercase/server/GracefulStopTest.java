@@ -18,7 +18,9 @@ class GracefulStopTest {
     @Test
     void aClientWithRepliesInFlightGetsEveryOneThenEndOfStream() throws Exception {
         UppercaseServer server = Servers.start();
-        try (PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
+        CompletableFuture<Void> stop;
+        PlainTcpClient c = new PlainTcpClient(server.tcpAddress());
+        try {
             StringBuilder lines = new StringBuilder();
             for (int i = 0; i < 20_000; i++) {
                 lines.append("line ").append(i).append('\n');
@@ -26,31 +28,35 @@ class GracefulStopTest {
             c.send(lines.toString());
             Await.until("the server has read every line", Duration.ofSeconds(10),
                     () -> server.stats().linesReceived() == 20_000);
-            CompletableFuture<Void> stop = CompletableFuture.runAsync(server::close);
+            stop = CompletableFuture.runAsync(server::close);
 
             // The client has read nothing yet: every reply is still in flight. All arrive, in order, then a clean end.
             for (int i = 0; i < 20_000; i++) {
                 assertEquals("LINE " + i + "\n", c.readLine());
             }
             assertNull(c.readLine(), "end of stream after the last reply");
-            c.close();
-            stop.get(10, TimeUnit.SECONDS);
+        } finally {
+            c.close(); // the server's drain ends when its client closes
         }
+        stop.get(10, TimeUnit.SECONDS);
         assertThrows(IOException.class, () -> new Socket().connect(server.tcpAddress(), 1_000), "no longer accepting");
     }
 
     @Test
     void aPendingPartialLineIsAnsweredOnStop() throws Exception {
         UppercaseServer server = Servers.start("--quiet-period", "0");
-        try (PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
+        PlainTcpClient c = new PlainTcpClient(server.tcpAddress());
+        CompletableFuture<Void> stop;
+        try {
             c.send("whole\npartial, no newline"); // one small write: one segment, read in one go
             Await.until("the server has read the first line", Duration.ofSeconds(10),
                     () -> server.stats().linesReceived() == 1);
-            CompletableFuture<Void> stop = CompletableFuture.runAsync(server::close);
+            stop = CompletableFuture.runAsync(server::close);
             assertEquals("WHOLE\nPARTIAL, NO NEWLINE", c.readToEnd());
+        } finally {
             c.close();
-            stop.get(10, TimeUnit.SECONDS);
         }
+        stop.get(10, TimeUnit.SECONDS);
     }
 
     @Test

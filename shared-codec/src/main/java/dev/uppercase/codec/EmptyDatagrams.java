@@ -1,4 +1,4 @@
-package dev.uppercase.server;
+package dev.uppercase.codec;
 
 import io.netty.channel.Channel;
 import io.netty.channel.nio.AbstractNioChannel;
@@ -10,17 +10,17 @@ import java.nio.channels.DatagramChannel;
 
 /**
  * Sends empty datagrams, which Netty's datagram channels silently drop on write (their {@code doWriteMessage} skips a
- * message with no content). The protocol answers an empty datagram with an empty one, as the textbook server does, so
- * the reply goes straight to the channel's socket.
+ * message with no content). The protocol answers an empty datagram with an empty one, as the textbook server does, and
+ * an empty line is an empty datagram, so both ends send these straight to the channel's socket.
  */
-final class EmptyDatagramSender {
+public final class EmptyDatagrams {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     private static final Method JAVA_CHANNEL = javaChannelAccessor();
 
-    private EmptyDatagramSender() {}
+    private EmptyDatagrams() {}
 
-    /** Call on the channel's event loop. */
-    static void send(Channel channel, SocketAddress recipient) throws IOException {
+    /** Sends an empty datagram from a NIO datagram channel. Call on the channel's event loop. */
+    public static void send(Channel channel, SocketAddress recipient) throws IOException {
         DatagramChannel socket;
         try {
             socket = (DatagramChannel) JAVA_CHANNEL.invoke(channel);

@@ -1,0 +1,167 @@
+package dev.uppercase.client;
+
+import dev.uppercase.codec.Datagrams;
+import dev.uppercase.codec.Durations;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * Everything the client can be told, in one immutable record, from flags and {@code UPPERCASE_*} environment
+ * variables (a flag wins over its variable).
+ *
+ * @param words one-shot text; empty for interactive or filter mode
+ */
+record ClientSettings(
+        String host,
+        int port,
+        boolean udp,
+        boolean interactive,
+        Duration timeout,
+        int tries,
+        Duration connectTimeout,
+        Duration replyTimeout,
+        int maxDatagramSize,
+        int maxReplyLength,
+        boolean verbose,
+        List<String> words) {
+
+    static String envName(String longFlag) {
+        return "UPPERCASE_" + longFlag.replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+
+    static ClientSettings parse(String[] args, Map<String, String> env) {
+        return parse(commandLine(env), args);
+    }
+
+    static ClientSettings parse(CommandLine cl, String[] args) {
+        cl.parseArgs(args);
+        return cl.<Flags>getCommand().toSettings(cl);
+    }
+
+    static CommandLine commandLine(Map<String, String> env) {
+        CommandLine cl = new CommandLine(new Flags());
+        cl.registerConverter(Duration.class, Durations::parse);
+        cl.setDefaultValueProvider(
+                (ArgSpec spec) -> spec instanceof OptionSpec ? env.get(envName(((OptionSpec) spec).longestName())) : null);
+        return cl;
+    }
+
+    @Command(
+            name = "uppercase-client",
+            mixinStandardHelpOptions = true,
+            versionProvider = Version.class,
+            sortOptions = false,
+            usageHelpWidth = 100,
+            description = {
+                "Sends text to the uppercase server and prints the replies.",
+                "  with TEXT:             sends it as one line, prints the reply (one-shot)",
+                "  input is a terminal:   prompts for lines, one connection for the session (interactive)",
+                "  input is a pipe/file:  sends every line, prints one reply per line, in order (filter)",
+                "Every flag can also be set by the environment variable named after it.",
+                ""
+            },
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {
+                "0:success",
+                "1:an input or output error",
+                "2:usage error",
+                "3:cannot connect to the server",
+                "4:no reply in time",
+                "5:the server closed the connection before every reply came",
+                "6:some lines were refused (too long for the server, or too large for a datagram)"
+            })
+    static final class Flags {
+        @Parameters(paramLabel = "TEXT", arity = "0..*", description = "Text to send as one line (one-shot mode).")
+        List<String> words = List.of();
+
+        @Option(names = "--host", paramLabel = "HOST", defaultValue = "localhost",
+                description = "Server host (default ${DEFAULT-VALUE}). Env UPPERCASE_HOST.")
+        String host;
+
+        @Option(names = "--port", paramLabel = "N", defaultValue = "12000",
+                description = "Server port, TCP or UDP (default ${DEFAULT-VALUE}). Env UPPERCASE_PORT.")
+        int port;
+
+        @Option(names = "--udp", description = "Use UDP: one datagram per line. Env UPPERCASE_UDP.")
+        boolean udp;
+
+        @Option(names = {"-i", "--interactive"},
+                description = "Prompt for lines even when input is not a terminal. Env UPPERCASE_INTERACTIVE.")
+        boolean interactive;
+
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "1s",
+                description = "UDP: wait this long for a reply before sending again (default ${DEFAULT-VALUE}). "
+                        + "Env UPPERCASE_TIMEOUT.")
+        Duration timeout;
+
+        @Option(names = "--tries", paramLabel = "N", defaultValue = "3",
+                description = "UDP: send each line at most this many times (default ${DEFAULT-VALUE}). "
+                        + "Env UPPERCASE_TRIES.")
+        int tries;
+
+        @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
+                description = "TCP: give up connecting after this long (default ${DEFAULT-VALUE}). "
+                        + "Env UPPERCASE_CONNECT_TIMEOUT.")
+        Duration connectTimeout;
+
+        @Option(names = "--reply-timeout", paramLabel = "DURATION", defaultValue = "30s",
+                description = "TCP: give up when replies are owed and none has come for this long "
+                        + "(default ${DEFAULT-VALUE}). Env UPPERCASE_REPLY_TIMEOUT.")
+        Duration replyTimeout;
+
+        @Option(names = "--max-datagram-size", paramLabel = "BYTES", defaultValue = "" + Datagrams.MAX_IPV4_PAYLOAD,
+                description = "UDP: refuse a line whose datagram or reply would be larger (default ${DEFAULT-VALUE}). "
+                        + "Env UPPERCASE_MAX_DATAGRAM_SIZE.")
+        int maxDatagramSize;
+
+        @Option(names = "--max-reply-length", paramLabel = "BYTES", defaultValue = "" + (16 * 1024 * 1024),
+                description = "TCP: longest reply line accepted (default ${DEFAULT-VALUE}). "
+                        + "Env UPPERCASE_MAX_REPLY_LENGTH.")
+        int maxReplyLength;
+
+        @Option(names = {"-v", "--verbose"}, description = "Show stack traces of errors. Env UPPERCASE_VERBOSE.")
+        boolean verbose;
+
+        ClientSettings toSettings(CommandLine cl) {
+            within(cl, "--port", port, 1, 65_535);
+            within(cl, "--tries", tries, 1, 100);
+            within(cl, "--max-datagram-size", maxDatagramSize, 0, 65_527);
+            within(cl, "--max-reply-length", maxReplyLength, 1, Integer.MAX_VALUE - 2);
+            positive(cl, "--timeout", timeout);
+            positive(cl, "--connect-timeout", connectTimeout);
+            positive(cl, "--reply-timeout", replyTimeout);
+            return new ClientSettings(host, port, udp, interactive, timeout, tries, connectTimeout, replyTimeout,
+                    maxDatagramSize, maxReplyLength, verbose, List.copyOf(words));
+        }
+
+        private static void within(CommandLine cl, String flag, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new ParameterException(cl, "invalid value for " + flag + ": " + value + " is not in "
+                        + min + ".." + max);
+            }
+        }
+
+        private static void positive(CommandLine cl, String flag, Duration value) {
+            if (value.isZero()) {
+                throw new ParameterException(cl, "invalid value for " + flag + ": must be more than 0");
+            }
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = ClientSettings.class.getPackage().getImplementationVersion();
+            return new String[] {"uppercase-client " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package dev.uppercase.client;
+
+import dev.uppercase.codec.LineFraming;
+import dev.uppercase.codec.Uppercase;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/** The client jar: one-shot, interactive or filter mode, over TCP or UDP. See {@code --help}. */
+public final class UppercaseClient {
+    static final String PROMPT = "Input lowercase sentence:";
+    static final String QUIT = ":quit";
+    /** UDP datagrams in flight at once in filter mode. */
+    static final int UDP_WINDOW = 64;
+
+    private final ClientSettings settings;
+    private final InputStream in;
+    private final OutputStream out;
+    private final PrintStream err;
+    private long refused;
+
+    UppercaseClient(ClientSettings settings, InputStream in, OutputStream out, PrintStream err) {
+        this.settings = settings;
+        this.in = in;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        boolean terminal = System.console() != null;
+        OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024);
+        System.exit(run(args, System.getenv(), terminal, System.in, stdout, System.err));
+    }
+
+    /** Parses, runs and reports; returns the exit code. {@code terminal}: standard input and output are a terminal. */
+    static int run(String[] args, Map<String, String> env, boolean terminal, InputStream in, OutputStream out,
+            PrintStream err) {
+        CommandLine cl = ClientSettings.commandLine(env);
+        ClientSettings settings;
+        try {
+            settings = ClientSettings.parse(cl, args);
+        } catch (ParameterException e) {
+            err.println("uppercase-client: " + e.getMessage() + " (see --help)");
+            return ExitCodes.USAGE;
+        }
+        PrintStream printer = new PrintStream(out, true, Uppercase.CHARSET);
+        if (cl.isUsageHelpRequested()) {
+            cl.usage(printer);
+            return ExitCodes.OK;
+        }
+        if (cl.isVersionHelpRequested()) {
+            cl.printVersionHelp(printer);
+            return ExitCodes.OK;
+        }
+        UppercaseClient client = new UppercaseClient(settings, in, out, err);
+        try {
+            if (!settings.words().isEmpty()) {
+                client.filter(new ByteArrayInputStream((String.join(" ", settings.words()) + "\n")
+                        .getBytes(Uppercase.CHARSET)));
+            } else if (terminal || settings.interactive()) {
+                client.interactive();
+            } else {
+                client.filter(in);
+            }
+            out.flush();
+        } catch (ClientException e) {
+            flushQuietly(out);
+            err.println("uppercase-client: " + e.getMessage());
+            if (settings.verbose() && e.getCause() != null) {
+                e.getCause().printStackTrace(err);
+            }
+            return e.exitCode();
+        } catch (IOException e) {
+            flushQuietly(out);
+            err.println("uppercase-client: " + e.getMessage());
+            if (settings.verbose()) {
+                e.printStackTrace(err);
+            }
+            return ExitCodes.FAILED;
+        }
+        if (client.refused > 0) {
+            err.println("uppercase-client: " + client.refused + " line(s) refused");
+            return ExitCodes.LINES_REFUSED;
+        }
+        return ExitCodes.OK;
+    }
+
+    private static void flushQuietly(OutputStream out) {
+        try {
+            out.flush();
+        } catch (IOException ignored) {
+            // already failing; the first error is the one to report
+        }
+    }
+
+    /** Every line of {@code input}, pipelined; each reply written as received, nothing else on the output. */
+    private void filter(InputStream input) throws ClientException, IOException {
+        ReplySink raw = new ReplySink() {
+            @Override
+            public void reply(long line, ByteBuf content, byte[] terminator) throws IOException {
+                if (isLineTooLongReply(content)) {
+                    refused++;
+                    err.println("uppercase-client: line " + line + ": " + content.toString(Uppercase.CHARSET));
+                    return;
+                }
+                content.getBytes(content.readerIndex(), out, content.readableBytes());
+                out.write(terminator);
+            }
+
+            @Override
+            public void flush() throws IOException {
+                out.flush();
+            }
+        };
+        if (settings.udp()) {
+            udpLines(new LineReader(input), raw, UDP_WINDOW, false);
+        } else {
+            tcpFilter(input, raw);
+        }
+    }
+
+    /** Sends whole lines in blocks (a line longer than a block goes in pieces) and lets TCP pipeline them. */
+    private void tcpFilter(InputStream input, ReplySink sink) throws ClientException, IOException {
+        try (TcpSession session = TcpSession.connect(settings, sink)) {
+            byte[] block = new byte[64 * 1024];
+            int held = 0; // bytes of an unfinished line kept from the last read
+            int n;
+            while ((n = input.read(block, held, block.length - held)) > 0) {
+                int end = held + n;
+                int lastNewline = lastIndexOf(block, end, (byte) '\n');
+                if (lastNewline < 0 && end < block.length) {
+                    held = end; // no complete line yet: read on rather than send half a first line
+                    continue;
+                }
+                int upTo = lastNewline >= 0 ? lastNewline + 1 : end;
+                session.send(Unpooled.copiedBuffer(block, 0, upTo), countNewlines(block, upTo));
+                held = end - upTo;
+                System.arraycopy(block, upTo, block, 0, held);
+            }
+            if (held > 0) {
+                session.send(Unpooled.copiedBuffer(block, 0, held), 1); // the last line, with no newline
+            }
+            session.finishSending();
+            session.awaitReplies();
+        }
+    }
+
+    /** The textbook client's dialogue, on one connection for the whole session. */
+    private void interactive() throws ClientException, IOException {
+        PrintStream screen = new PrintStream(out, true, Uppercase.CHARSET);
+        ReplySink printer = new ReplySink() {
+            @Override
+            public void reply(long line, ByteBuf content, byte[] terminator) {
+                if (isLineTooLongReply(content)) {
+                    refused++;
+                    screen.println(content.toString(Uppercase.CHARSET));
+                } else {
+                    screen.println("From Server: " + content.toString(Uppercase.CHARSET));
+                }
+            }
+
+            @Override
+            public void flush() {
+                screen.flush();
+            }
+        };
+        LineReader lines = new LineReader(in);
+        if (settings.udp()) {
+            udpLines(lines, printer, 1, true);
+            return;
+        }
+        try (TcpSession session = TcpSession.connect(settings, printer)) {
+            Line line;
+            while ((line = prompt(screen, lines)) != null) {
+                ByteBuf request = Unpooled.buffer(line.content().length + 2).writeBytes(line.content());
+                request.writeBytes(line.terminator().length == 0 ? Line.LF : line.terminator());
+                session.send(request, 1);
+                session.awaitReplies();
+            }
+        }
+    }
+
+    private static Line prompt(PrintStream screen, LineReader lines) throws IOException {
+        screen.print(PROMPT);
+        screen.flush();
+        Line line = lines.next();
+        if (line == null || QUIT.equals(line.text())) {
+            screen.println();
+            return null;
+        }
+        return line;
+    }
+
+    /** Lines over UDP; {@code oneAtATime} waits for each reply before reading on (and prompts). */
+    private void udpLines(LineReader lines, ReplySink sink, int window, boolean interactiveDialogue)
+            throws ClientException, IOException {
+        PrintStream screen = new PrintStream(out, true, Uppercase.CHARSET);
+        try (UdpSession session = UdpSession.open(settings, sink, window)) {
+            Line line;
+            while ((line = interactiveDialogue ? prompt(screen, lines) : lines.next()) != null) {
+                if (!session.send(line)) {
+                    refused++;
+                    err.println("uppercase-client: line " + line.number() + ": not sent: its datagram or its reply "
+                            + "would be over the " + settings.maxDatagramSize() + "-byte limit");
+                    continue;
+                }
+                if (interactiveDialogue) {
+                    session.awaitReplies();
+                }
+            }
+            session.awaitReplies();
+        }
+    }
+
+    private static boolean isLineTooLongReply(ByteBuf reply) {
+        // A genuine reply never starts with a lower-case letter; only the error line does.
+        return reply.isReadable() && reply.getByte(reply.readerIndex()) == 'e'
+                && LineFraming.isLineTooLongReply(reply.toString(Uppercase.CHARSET));
+    }
+
+    private static int lastIndexOf(byte[] bytes, int end, byte b) {
+        for (int i = end - 1; i >= 0; i--) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static long countNewlines(byte[] bytes, int end) {
+        long n = 0;
+        for (int i = 0; i < end; i++) {
+            if (bytes[i] == '\n') {
+                n++;
+            }
+        }
+        return n;
+    }
+}
