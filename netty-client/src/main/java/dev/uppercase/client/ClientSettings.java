@@ -2,9 +2,9 @@ package dev.uppercase.client;
 
 import dev.uppercase.codec.Datagrams;
 import dev.uppercase.codec.Durations;
+import dev.uppercase.codec.Environment;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,9 +34,6 @@ record ClientSettings(
         boolean verbose,
         List<String> words) {
 
-    static String envName(String longFlag) {
-        return "UPPERCASE_" + longFlag.replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT);
-    }
 
     static ClientSettings parse(String[] args, Map<String, String> env) {
         return parse(commandLine(env), args);
@@ -51,7 +48,7 @@ record ClientSettings(
         CommandLine cl = new CommandLine(new Flags());
         cl.registerConverter(Duration.class, Durations::parse);
         cl.setDefaultValueProvider(
-                (ArgSpec spec) -> spec instanceof OptionSpec ? env.get(envName(((OptionSpec) spec).longestName())) : null);
+                (ArgSpec spec) -> spec instanceof OptionSpec ? env.get(Environment.variableFor(((OptionSpec) spec).longestName())) : null);
         return cl;
     }
 

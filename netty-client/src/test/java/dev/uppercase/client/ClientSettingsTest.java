@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.uppercase.codec.Environment;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ class ClientSettingsTest {
             if (option.usageHelp() || option.versionHelp()) {
                 continue;
             }
-            String env = ClientSettings.envName(option.longestName());
+            String env = Environment.variableFor(option.longestName());
             assertTrue(String.join(" ", option.description()).contains("Env " + env + "."),
                     option.longestName() + " help must name " + env);
             boolean flag = option.arity().max() == 0;

@@ -2,13 +2,13 @@ package dev.uppercase.server;
 
 import dev.uppercase.codec.Datagrams;
 import dev.uppercase.codec.Durations;
+import dev.uppercase.codec.Environment;
 import dev.uppercase.codec.LineFraming;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,9 +38,6 @@ public record ServerSettings(
         int maxDatagramSize,
         Duration drainTimeout) {
 
-    /** Environment variables carry this prefix: {@code --max-line-length} is {@code UPPERCASE_MAX_LINE_LENGTH}. */
-    public static final String ENV_PREFIX = "UPPERCASE_";
-
     public static final int DEFAULT_PORT = 12000;
 
     public InetSocketAddress tcpAddress() {
@@ -51,10 +48,6 @@ public record ServerSettings(
         return bind == null ? new InetSocketAddress(udpPort) : new InetSocketAddress(bind, udpPort);
     }
 
-    /** The environment variable that sets the flag {@code --name}. */
-    public static String envName(String longFlag) {
-        return ENV_PREFIX + longFlag.replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT);
-    }
 
     /**
      * Parses flags over environment variables (a flag wins over the variable for the same setting; a specific setting
@@ -76,7 +69,7 @@ public record ServerSettings(
         CommandLine cl = new CommandLine(new Flags());
         cl.registerConverter(Duration.class, Durations::parse);
         cl.setDefaultValueProvider(
-                (ArgSpec spec) -> spec instanceof OptionSpec ? env.get(envName(((OptionSpec) spec).longestName())) : null);
+                (ArgSpec spec) -> spec instanceof OptionSpec ? env.get(Environment.variableFor(((OptionSpec) spec).longestName())) : null);
         return cl;
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import dev.uppercase.codec.Environment;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -82,7 +83,7 @@ class ServerSettingsTest {
             if (option.usageHelp() || option.versionHelp()) {
                 continue;
             }
-            String env = ServerSettings.envName(option.longestName());
+            String env = Environment.variableFor(option.longestName());
             assertTrue(String.join(" ", option.description()).contains("Env " + env + "."),
                     option.longestName() + " help must name " + env);
             String value = option.type() == Duration.class ? "3s" : option.longestName().contains("bind") ? "::1" : "42";
