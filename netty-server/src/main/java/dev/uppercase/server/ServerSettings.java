@@ -4,7 +4,9 @@ import dev.uppercase.codec.Datagrams;
 import dev.uppercase.codec.Durations;
 import dev.uppercase.codec.Environment;
 import dev.uppercase.codec.LineFraming;
+import com.sun.management.UnixOperatingSystemMXBean;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -28,6 +30,9 @@ import picocli.CommandLine.ParameterException;
  * @param quietPeriod how long a partial line may wait for more bytes before it is answered as it is; zero: forever
  * @param maxDatagramSize largest request and reply datagram, in bytes
  * @param drainTimeout how long a stop waits for replies to reach clients before it closes them
+ * @param maxConnections most TCP connections open at once; one more is told so and closed
+ * @param idleTimeout a connection that sends no complete line for this long is closed; zero: never
+ * @param writeBufferSize reply bytes queued for a connection at which it stops being read (its high watermark)
  */
 public record ServerSettings(
         InetAddress bind,
@@ -36,7 +41,10 @@ public record ServerSettings(
         int maxLineLength,
         Duration quietPeriod,
         int maxDatagramSize,
-        Duration drainTimeout) {
+        Duration drainTimeout,
+        int maxConnections,
+        Duration idleTimeout,
+        int writeBufferSize) {
 
     public static final int DEFAULT_PORT = 12000;
 
@@ -142,6 +150,21 @@ public record ServerSettings(
                         + "(default ${DEFAULT-VALUE}). Env UPPERCASE_DRAIN_TIMEOUT.")
         Duration drainTimeout;
 
+        @Option(names = "--max-connections", paramLabel = "N",
+                description = "Most TCP connections at once (default: the file-descriptor limit less 5%, now "
+                        + "${DEFAULT-VALUE}). Env UPPERCASE_MAX_CONNECTIONS.")
+        int maxConnections = defaultMaxConnections();
+
+        @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5m",
+                description = "Close a connection that sends no complete line for this long; 0 never "
+                        + "(default ${DEFAULT-VALUE}). Env UPPERCASE_IDLE_TIMEOUT.")
+        Duration idleTimeout;
+
+        @Option(names = "--write-buffer-size", paramLabel = "BYTES", defaultValue = "" + (64 * 1024),
+                description = "Stop reading from a client once this many reply bytes wait for it to read them "
+                        + "(default ${DEFAULT-VALUE}). Env UPPERCASE_WRITE_BUFFER_SIZE.")
+        int writeBufferSize;
+
         ServerSettings toSettings(CommandLine cl) {
             return new ServerSettings(
                     bindAddress(cl),
@@ -150,7 +173,10 @@ public record ServerSettings(
                     atLeast(cl, "--max-line-length", maxLineLength, 1),
                     quietPeriod,
                     within(cl, "--max-datagram-size", maxDatagramSize, 0, 65_527),
-                    drainTimeout);
+                    drainTimeout,
+                    atLeast(cl, "--max-connections", maxConnections, 1),
+                    idleTimeout,
+                    within(cl, "--write-buffer-size", writeBufferSize, 1024, 64 * 1024 * 1024));
         }
 
         private InetAddress bindAddress(CommandLine cl) {
@@ -179,6 +205,19 @@ public record ServerSettings(
             }
             return value;
         }
+    }
+
+    /**
+     * The file-descriptor limit less 5% (at least 64) for the listening sockets, the jar, the event loops' own
+     * descriptors and the logs; 1,024 where the limit cannot be read.
+     */
+    static int defaultMaxConnections() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean) {
+            long fds = ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getMaxFileDescriptorCount();
+            return (int) Math.max(1, Math.min(Integer.MAX_VALUE, fds - Math.max(64, fds / 20)));
+        }
+        return 1024;
     }
 
     /** The version from the jar's manifest ("dev" when run from classes). */

@@ -1,10 +1,16 @@
 package dev.uppercase.server;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counters of what the server has done and refused; read by tests and, later, by the metrics endpoint. */
 public final class ServerStats {
     final LongAdder connectionsOpened = new LongAdder();
+    final LongAdder connectionsRejected = new LongAdder();
+    final LongAdder idleClosed = new LongAdder();
+    private final AtomicLong peakPendingOutboundBytes = new AtomicLong();
     final LongAdder linesReceived = new LongAdder();
     final LongAdder linesTooLong = new LongAdder();
     final LongAdder datagramsAnswered = new LongAdder();
@@ -13,6 +19,28 @@ public final class ServerStats {
 
     public long connectionsOpened() {
         return connectionsOpened.sum();
+    }
+
+    /** Connections turned away at the connection limit. */
+    public long connectionsRejected() {
+        return connectionsRejected.sum();
+    }
+
+    /** Connections closed for sending no complete line for the idle timeout. */
+    public long idleClosed() {
+        return idleClosed.sum();
+    }
+
+    /** The most reply bytes ever queued for one connection that was not reading them (0 if none ever filled up). */
+    public long peakPendingOutboundBytes() {
+        return peakPendingOutboundBytes.get();
+    }
+
+    void recordPendingOutbound(Channel ch) {
+        ChannelOutboundBuffer buffer = ch.unsafe().outboundBuffer();
+        if (buffer != null) {
+            peakPendingOutboundBytes.accumulateAndGet(buffer.totalPendingWriteBytes(), Math::max);
+        }
     }
 
     /** TCP request lines handed to the transform (partial lines answered on a quiet period or close included). */

@@ -1,14 +1,23 @@
 package dev.uppercase.server;
 
 import dev.uppercase.codec.LineFrameDecoder;
+import dev.uppercase.codec.LineFraming;
 import dev.uppercase.codec.Uppercase;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.LoggerFactory;
 
-/** The TCP pipeline, in the order bytes flow: framing, decoding, encoding, the transform. */
+/**
+ * The TCP pipeline, in the order bytes flow: framing, decoding, the idle clock, encoding, backpressure, the transform.
+ * A connection over the limit gets one line and is closed.
+ */
 final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
     private static final StringDecoder DECODER = new StringDecoder(Uppercase.CHARSET);
     private static final StringEncoder ENCODER = new StringEncoder(Uppercase.CHARSET);
@@ -17,22 +26,41 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
     private final ChannelGroup connections;
     private final ServerStats stats;
     private final UppercaseHandler uppercase;
+    private final String tooManyConnectionsReply;
+    private final AtomicInteger open = new AtomicInteger();
+    private final WarningThrottle rejectedWarning =
+            new WarningThrottle(LoggerFactory.getLogger(TcpServerInitializer.class), Duration.ofSeconds(10));
 
     TcpServerInitializer(ServerSettings settings, ChannelGroup connections, ServerStats stats) {
         this.settings = settings;
         this.connections = connections;
         this.stats = stats;
         this.uppercase = new UppercaseHandler(settings, stats);
+        this.tooManyConnectionsReply = LineFraming.tooManyConnectionsReply(settings.maxConnections());
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (open.incrementAndGet() > settings.maxConnections()) {
+            open.decrementAndGet();
+            stats.connectionsRejected.increment();
+            rejectedWarning.warn("refused a connection from {}: at the limit of {} connections",
+                    ch.remoteAddress(), settings.maxConnections());
+            ch.pipeline().addLast("encoder", ENCODER);
+            ch.writeAndFlush(tooManyConnectionsReply).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ch.closeFuture().addListener(f -> open.decrementAndGet());
         connections.add(ch);
         stats.connectionsOpened.increment();
-        ch.pipeline()
-                .addLast("framer", new LineFrameDecoder(settings.maxLineLength(), settings.quietPeriod()))
-                .addLast("decoder", DECODER)
-                .addLast("encoder", ENCODER)
-                .addLast("uppercase", uppercase);
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("framer", new LineFrameDecoder(settings.maxLineLength(), settings.quietPeriod()));
+        p.addLast("decoder", DECODER);
+        if (!settings.idleTimeout().isZero()) {
+            p.addLast("idle", new IdleTimeoutHandler(settings.idleTimeout(), stats));
+        }
+        p.addLast("encoder", ENCODER);
+        p.addLast("backpressure", new BackpressureHandler(stats));
+        p.addLast("uppercase", uppercase);
     }
 }

@@ -3,11 +3,13 @@ package dev.uppercase.server;
 import dev.uppercase.codec.LineFraming;
 import dev.uppercase.codec.Uppercase;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import java.io.IOException;
 import java.time.Duration;
@@ -44,10 +46,20 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
         ctx.flush();
     }
 
+    /**
+     * The end of this connection's input: every line before it has been answered. If the client half-closed, close
+     * once the replies are written. If the server is draining, half-close instead: the client reads every reply, then
+     * end of stream, and the DrainHandler closes when the client does.
+     */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            ChannelFuture written = ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
+            if (ctx.channel() instanceof DuplexChannel && !((DuplexChannel) ctx.channel()).isInputShutdown()) {
+                written.addListener((ChannelFutureListener) f -> ((DuplexChannel) f.channel()).shutdownOutput());
+            } else {
+                written.addListener(ChannelFutureListener.CLOSE);
+            }
         }
         ctx.fireUserEventTriggered(evt);
     }

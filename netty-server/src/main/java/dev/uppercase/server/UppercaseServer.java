@@ -10,9 +10,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -25,12 +27,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Binds the TCP and UDP pipelines on one event loop group, and stops them gracefully. */
+/**
+ * Binds the TCP and UDP pipelines, each on an event loop group of its own (so a datagram flood cannot take the threads
+ * that serve connections), and stops them gracefully.
+ */
 public final class UppercaseServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UppercaseServer.class);
 
     private final ServerSettings settings;
-    private final EventLoopGroup group;
+    private final EventLoopGroup tcpGroup;
+    private final EventLoopGroup udpGroup;
     private final ChannelGroup connections = new DefaultChannelGroup("tcp-connections", GlobalEventExecutor.INSTANCE);
     private final ServerStats stats = new ServerStats();
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -58,7 +64,9 @@ public final class UppercaseServer implements AutoCloseable {
 
     private UppercaseServer(ServerSettings settings) {
         this.settings = settings;
-        this.group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        this.tcpGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        // One datagram channel is served by one event loop, however many the group has.
+        this.udpGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     }
 
     /** Binds both protocols and returns once they serve; on failure releases everything and says which bind failed. */
@@ -67,7 +75,7 @@ public final class UppercaseServer implements AutoCloseable {
         try {
             server.bind();
         } catch (ServerStartException e) {
-            server.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            server.shutdownEventLoops();
             throw e;
         }
         log.info("uppercase-server {} ready: tcp {}, udp {}", ServerSettings.Version.current(),
@@ -77,17 +85,19 @@ public final class UppercaseServer implements AutoCloseable {
 
     private void bind() throws ServerStartException {
         ServerBootstrap tcp = new ServerBootstrap()
-                .group(group)
+                .group(tcpGroup)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(settings.writeBufferSize() / 2, settings.writeBufferSize()))
                 // Keeps the write side open after the peer's FIN, so a half-closing client still gets its replies.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new TcpServerInitializer(settings, connections, stats));
         tcpChannel = bind("TCP", tcp.bind(settings.tcpAddress()), settings.tcpAddress());
 
         Bootstrap udp = new Bootstrap()
-                .group(group)
+                .group(udpGroup)
                 .channel(NioDatagramChannel.class)
                 .option(ChannelOption.RECVBUF_ALLOCATOR, Datagrams.receiveAllocator(settings.maxDatagramSize()))
                 .handler(new UdpServerInitializer(settings, stats));
@@ -129,6 +139,18 @@ public final class UppercaseServer implements AutoCloseable {
         return stats;
     }
 
+    /** The most bytes any connection's framer holds right now, waiting for the end of a line. */
+    public int maxBufferedLineBytes() {
+        int max = 0;
+        for (Channel ch : connections) {
+            LineFrameDecoder framer = ch.pipeline().get(LineFrameDecoder.class);
+            if (framer != null) {
+                max = Math.max(max, ch.eventLoop().submit(framer::bufferedBytes).syncUninterruptibly().getNow());
+            }
+        }
+        return max;
+    }
+
     /** Open TCP connections right now. */
     public int connectionCount() {
         return connections.size();
@@ -156,9 +178,16 @@ public final class UppercaseServer implements AutoCloseable {
                     drainMillis, connections.size());
             connections.close().awaitUninterruptibly();
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        shutdownEventLoops();
         log.info("stopped");
         stopped.countDown();
+    }
+
+    private void shutdownEventLoops() {
+        tcpGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        udpGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        tcpGroup.terminationFuture().syncUninterruptibly();
+        udpGroup.terminationFuture().syncUninterruptibly();
     }
 
     /** On the channel's event loop: answers the partial line too, then hands the connection to a DrainHandler. */
@@ -167,10 +196,13 @@ public final class UppercaseServer implements AutoCloseable {
             return;
         }
         ChannelHandlerContext framer = ch.pipeline().context(LineFrameDecoder.class);
-        if (framer != null) {
-            ((LineFrameDecoder) framer.handler()).flushPartialLine(framer);
+        if (framer == null) {
+            ch.close(); // turned away at the connection limit: nothing to answer
+            return;
         }
         ch.pipeline().addFirst("drain", new DrainHandler());
+        ((LineFrameDecoder) framer.handler()).flushPartialLine(framer);
+        framer.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE); // past the framer: its input ends here
     }
 
     public void awaitStopped() {

@@ -69,6 +69,10 @@ final class PlainTcpClient implements AutoCloseable {
         return in;
     }
 
+    OutputStream rawOutput() {
+        return out;
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

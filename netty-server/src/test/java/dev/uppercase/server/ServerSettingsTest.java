@@ -32,6 +32,17 @@ class ServerSettingsTest {
         assertEquals(Duration.ofMillis(200), s.quietPeriod());
         assertEquals(65_507, s.maxDatagramSize());
         assertEquals(Duration.ofSeconds(5), s.drainTimeout());
+        assertEquals(ServerSettings.defaultMaxConnections(), s.maxConnections());
+        assertEquals(Duration.ofMinutes(5), s.idleTimeout());
+        assertEquals(64 * 1024, s.writeBufferSize());
+    }
+
+    @Test
+    void theDefaultConnectionLimitLeavesHeadroomUnderTheDescriptorLimit() {
+        long fds = ((com.sun.management.UnixOperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
+        int max = ServerSettings.defaultMaxConnections();
+        assertTrue(max > 0 && max <= fds - 64, max + " of " + fds);
     }
 
     @Test
@@ -50,7 +61,9 @@ class ServerSettingsTest {
                 "UPPERCASE_MAX_LINE_LENGTH", "100",
                 "UPPERCASE_QUIET_PERIOD", "0",
                 "UPPERCASE_MAX_DATAGRAM_SIZE", "512",
-                "UPPERCASE_DRAIN_TIMEOUT", "1m"));
+                "UPPERCASE_DRAIN_TIMEOUT", "1m",
+                "UPPERCASE_MAX_CONNECTIONS", "10",
+                "UPPERCASE_IDLE_TIMEOUT", "0"));
         assertEquals(9001, s.tcpPort());
         assertEquals(9000, s.udpPort());
         assertEquals(InetAddress.getByName("::1"), s.bind());
@@ -58,6 +71,8 @@ class ServerSettingsTest {
         assertEquals(Duration.ZERO, s.quietPeriod());
         assertEquals(512, s.maxDatagramSize());
         assertEquals(Duration.ofMinutes(1), s.drainTimeout());
+        assertEquals(10, s.maxConnections());
+        assertEquals(Duration.ZERO, s.idleTimeout());
     }
 
     @Test
@@ -69,6 +84,7 @@ class ServerSettingsTest {
     @ValueSource(strings = {
         "--port=abc", "--port=-1", "--port=65536", "--tcp-port=70000", "--max-line-length=0",
         "--quiet-period=fast", "--drain-timeout=5", "--max-datagram-size=70000", "--bind=no.such.host.invalid",
+        "--max-connections=0", "--idle-timeout=forever", "--write-buffer-size=10",
         "--frobnicate", "stray-argument"
     })
     void rejectsBadInputWithOneLine(String arg) {
@@ -86,7 +102,7 @@ class ServerSettingsTest {
             String env = Environment.variableFor(option.longestName());
             assertTrue(String.join(" ", option.description()).contains("Env " + env + "."),
                     option.longestName() + " help must name " + env);
-            String value = option.type() == Duration.class ? "3s" : option.longestName().contains("bind") ? "::1" : "42";
+            String value = option.type() == Duration.class ? "3s" : option.longestName().contains("bind") ? "::1" : "4242";
             ServerSettings fromEnv = parse(Map.of(env, value));
             ServerSettings fromFlag = parse(Map.of(), option.longestName(), value);
             assertEquals(fromFlag, fromEnv, env + " must act like " + option.longestName());

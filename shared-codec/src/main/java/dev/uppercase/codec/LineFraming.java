@@ -7,11 +7,21 @@ public final class LineFraming {
     public static final int DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
 
     /**
-     * The reply that takes the place of a line over the limit. It has lower-case letters, so it can never be the
-     * upper case of any request: a client can always tell it from an answer.
+     * The reply that takes the place of a line over the limit. Like every error line, it starts with lower-case
+     * {@code error:}, so it can never be the upper case of any request: a client can always tell it from an answer.
      */
     public static String lineTooLongReply(int maxLineLength) {
         return "error: line too long (limit " + maxLineLength + " bytes)\n";
+    }
+
+    /** The last line a connection gets when it is closed for sending no complete line for the idle timeout. */
+    public static String idleTimeoutReply(long timeoutMillis) {
+        return "error: idle timeout (no complete line for " + timeoutMillis + " ms)\n";
+    }
+
+    /** The only line a connection gets when the server is already at its connection limit. */
+    public static String tooManyConnectionsReply(int maxConnections) {
+        return "error: too many connections (limit " + maxConnections + ")\n";
     }
 
     /** True if {@code replyLine} (with or without its terminator) is the line-too-long error. */

@@ -1,0 +1,78 @@
+package dev.uppercase.server;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+
+/**
+ * Keeps a client that does not read its replies from making the server buffer them without bound. When the connection's
+ * outbound buffer passes its high watermark the connection stops reading, and lines already decoded from the last read
+ * are held here, in order, instead of being answered; when the client has read enough for the buffer to fall under the
+ * low watermark, the held lines are answered and reading resumes. An end of input (the client's half-close, or the
+ * server's drain) waits its turn behind the held lines, so that no line loses its reply.
+ *
+ * <p>Stateful: one instance per channel.
+ */
+final class BackpressureHandler extends ChannelInboundHandlerAdapter {
+    private final ServerStats stats;
+    private final ArrayDeque<Object> held = new ArrayDeque<>();
+
+    BackpressureHandler(ServerStats stats) {
+        this.stats = stats;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object line) {
+        if (held.isEmpty() && ctx.channel().isWritable()) {
+            ctx.fireChannelRead(line);
+        } else {
+            held.add(line);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && !held.isEmpty()) {
+            held.add(evt);
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            answerHeld(ctx);
+        } else {
+            stats.recordPendingOutbound(ctx.channel());
+        }
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private void answerHeld(ChannelHandlerContext ctx) {
+        if (held.isEmpty()) {
+            return;
+        }
+        while (!held.isEmpty() && ctx.channel().isWritable()) {
+            Object next = held.poll();
+            if (next instanceof ChannelInputShutdownEvent) {
+                ctx.fireUserEventTriggered(next);
+            } else {
+                ctx.fireChannelRead(next);
+            }
+        }
+        ctx.fireChannelReadComplete(); // the business handler flushes once for the batch
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        for (Object o : held) {
+            ReferenceCountUtil.release(o);
+        }
+        held.clear();
+        ctx.fireChannelInactive();
+    }
+}

@@ -1,0 +1,191 @@
+package dev.uppercase.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uppercase.codec.LineFraming;
+import dev.uppercase.testing.Await;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Each configurable limit at its edge: what a client sees there, and that the server keeps serving everyone else. */
+class LimitsTest {
+
+    @Test
+    void aConnectionOverTheLimitIsToldSoAndClosedAndCounted() throws Exception {
+        try (UppercaseServer server = Servers.start("--max-connections", "3")) {
+            List<PlainTcpClient> admitted = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    PlainTcpClient c = new PlainTcpClient(server.tcpAddress());
+                    admitted.add(c);
+                    assertEquals("CLIENT " + i + "\n", c.send("client " + i + "\n").readLine(), "at the limit: served");
+                }
+                try (PlainTcpClient fourth = new PlainTcpClient(server.tcpAddress())) {
+                    assertEquals(LineFraming.tooManyConnectionsReply(3), fourth.readLine());
+                    assertNull(fourth.readLine(), "then closed");
+                }
+                assertEquals(1, server.stats().connectionsRejected());
+                assertEquals("STILL SERVED\n", admitted.get(0).send("still served\n").readLine());
+
+                admitted.remove(0).close();
+                Await.until("a place is free", Duration.ofSeconds(5), () -> server.connectionCount() == 2);
+                try (PlainTcpClient again = new PlainTcpClient(server.tcpAddress())) {
+                    assertEquals("WELCOME BACK\n", again.send("welcome back\n").readLine());
+                }
+            } finally {
+                for (PlainTcpClient c : admitted) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSilentConnectionIsClosedAtTheIdleTimeoutWithOneLine() throws Exception {
+        try (UppercaseServer server = Servers.start("--idle-timeout", "300ms");
+                PlainTcpClient silent = new PlainTcpClient(server.tcpAddress())) {
+            long start = System.nanoTime();
+            assertEquals(LineFraming.idleTimeoutReply(300), silent.readLine());
+            assertNull(silent.readLine());
+            assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(300), "not before the timeout");
+            assertEquals(1, server.stats().idleClosed());
+        }
+    }
+
+    @Test
+    void aSlowlorisDripIsClosedOnTheSameClock() throws Exception {
+        try (UppercaseServer server = Servers.start("--idle-timeout", "500ms", "--quiet-period", "0");
+                PlainTcpClient drip = new PlainTcpClient(server.tcpAddress())) {
+            CompletableFuture<String> firstReply = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return drip.readLine();
+                } catch (IOException e) {
+                    return e.toString();
+                }
+            });
+            long start = System.nanoTime();
+            // One byte every 100 ms, never a newline: bytes arrive, but no line ever completes.
+            while (!firstReply.isDone() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10)) {
+                try {
+                    drip.send("x");
+                } catch (IOException closed) {
+                    break;
+                }
+                Thread.sleep(100); // the drip's pace is what is under test
+            }
+            assertEquals(LineFraming.idleTimeoutReply(500), firstReply.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aClientSendingLinesKeepsItsConnectionPastTheIdleTimeout() throws Exception {
+        try (UppercaseServer server = Servers.start("--idle-timeout", "300ms");
+                PlainTcpClient busy = new PlainTcpClient(server.tcpAddress())) {
+            long start = System.nanoTime();
+            int i = 0;
+            while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(1_200)) {
+                assertEquals("LINE " + i + "\n", busy.send("line " + i + "\n").readLine());
+                i++;
+                Thread.sleep(100); // a line every 100 ms: well inside the 300 ms timeout
+            }
+            assertEquals(0, server.stats().idleClosed());
+        }
+    }
+
+    @Test
+    void aNeverEndingGibibyteLineIsNeverBufferedAndTheConnectionGoesOn() throws Exception {
+        int max = 64 * 1024;
+        try (UppercaseServer server = Servers.start();
+                PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
+            byte[] chunk = new byte[1024 * 1024];
+            Arrays.fill(chunk, (byte) 'x');
+            OutputStream raw = c.rawOutput();
+            for (int i = 0; i < 1024; i++) { // 1 GiB, no newline
+                raw.write(chunk);
+                if (i % 64 == 0) {
+                    int held = server.maxBufferedLineBytes();
+                    assertTrue(held <= max + chunk.length, "the server holds " + held + " bytes of the line");
+                }
+            }
+            assertTrue(server.maxBufferedLineBytes() <= max + chunk.length);
+            c.send("\nnext\n");
+            assertEquals(LineFraming.lineTooLongReply(max), c.readLine());
+            assertEquals("NEXT\n", c.readLine());
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotReadStopsBeingReadAndLosesNoReply() throws Exception {
+        int writeBuffer = 64 * 1024;
+        int lineLength = 16 * 1024;
+        long lines = 512L * 1024 * 1024 / lineLength; // 512 MiB of requests
+        try (UppercaseServer server = Servers.start("--write-buffer-size", "" + writeBuffer);
+                Socket stubborn = new Socket()) {
+            stubborn.connect(server.tcpAddress());
+            stubborn.setSoTimeout(60_000);
+            byte[] line = new byte[lineLength];
+            CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
+                try {
+                    OutputStream out = stubborn.getOutputStream();
+                    for (long i = 0; i < lines; i++) {
+                        fillLine(line, i);
+                        out.write(line);
+                    }
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+
+            // The server stops reading once its buffer for this client is full: the sender blocks, far from done.
+            Await.until("the server to hold replies for the client", Duration.ofSeconds(30),
+                    () -> server.stats().peakPendingOutboundBytes() > 0);
+            try (PlainTcpClient other = new PlainTcpClient(server.tcpAddress())) {
+                for (int i = 0; i < 100; i++) {
+                    assertEquals("OTHER " + i + "\n", other.send("other " + i + "\n").readLine());
+                }
+            }
+            // What the server took from it is what the kernel's socket buffers hold (a few MiB on loopback), not 512 MiB.
+            long answered = server.stats().linesReceived() - 100;
+            assertTrue(answered < lines / 8, answered + " of " + lines + " lines read from a client that reads nothing");
+            assertTrue(!sender.isDone(), "512 MiB cannot have gone into a server that stopped reading");
+
+            // Now it reads: every reply arrives, in order.
+            byte[] expected = new byte[lineLength];
+            byte[] reply = new byte[lineLength];
+            var in = new java.io.BufferedInputStream(stubborn.getInputStream(), 256 * 1024);
+            for (long i = 0; i < lines; i++) {
+                assertEquals(lineLength, in.readNBytes(reply, 0, lineLength));
+                fillLine(expected, i);
+                for (int k = 0; k < lineLength - 1; k++) {
+                    expected[k] = (byte) Character.toUpperCase(expected[k]);
+                }
+                if (!Arrays.equals(expected, reply)) {
+                    throw new AssertionError("reply " + i + " is wrong");
+                }
+            }
+            sender.get(60, TimeUnit.SECONDS);
+            long bound = writeBuffer + 3L * lineLength; // the high watermark, passed by at most one reply
+            assertTrue(server.stats().peakPendingOutboundBytes() <= bound,
+                    "peak pending " + server.stats().peakPendingOutboundBytes() + " > " + bound);
+        }
+    }
+
+    /** A line of lower-case letters numbered {@code i}, newline-terminated. */
+    private static void fillLine(byte[] line, long i) {
+        String number = Long.toString(i);
+        for (int k = 0; k < line.length - 1; k++) {
+            line[k] = k < number.length() ? (byte) number.charAt(k) : (byte) ('a' + (i + k) % 26);
+        }
+        line[line.length - 1] = '\n';
+    }
+}
