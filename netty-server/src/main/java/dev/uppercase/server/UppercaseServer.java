@@ -1,6 +1,7 @@
 package dev.uppercase.server;
 
 import dev.uppercase.codec.Datagrams;
+import dev.uppercase.codec.Durations;
 import dev.uppercase.codec.LineFrameDecoder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -78,8 +79,10 @@ public final class UppercaseServer implements AutoCloseable {
             server.shutdownEventLoops();
             throw e;
         }
-        log.info("uppercase-server {} ready: tcp {}, udp {}", ServerSettings.Version.current(),
-                describe(server.tcpAddress()), describe(server.udpAddress()));
+        log.info("uppercase-server {} ready: tcp {}, udp {} (max {} connections, lines up to {} bytes, "
+                        + "datagrams up to {} bytes, idle timeout {})", ServerSettings.Version.current(),
+                describe(server.tcpAddress()), describe(server.udpAddress()), settings.maxConnections(),
+                settings.maxLineLength(), settings.maxDatagramSize(), Durations.format(settings.idleTimeout()));
         return server;
     }
 

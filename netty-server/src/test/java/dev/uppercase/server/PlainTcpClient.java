@@ -14,6 +14,7 @@ final class PlainTcpClient implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    private final LineInput lines;
 
     PlainTcpClient(InetSocketAddress server) throws IOException {
         socket = new Socket();
@@ -21,6 +22,7 @@ final class PlainTcpClient implements AutoCloseable {
         socket.setSoTimeout(20_000); // a hung read fails the test instead of hanging the build
         in = new BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
+        lines = new LineInput(in);
     }
 
     PlainTcpClient send(String text) throws IOException {
@@ -35,20 +37,37 @@ final class PlainTcpClient implements AutoCloseable {
 
     /** Reads one reply line, terminator included, decoded as UTF-8; null at end of stream. */
     String readLine() throws IOException {
-        byte[] line = readLineBytes();
-        return line == null ? null : new String(line, StandardCharsets.UTF_8);
+        return lines.readLine();
     }
 
     byte[] readLineBytes() throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) >= 0) {
-            line.write(b);
-            if (b == '\n') {
-                return line.toByteArray();
-            }
+        return lines.readLineBytes();
+    }
+
+    /** Lines of a byte stream with their terminators; the last may have none. */
+    static final class LineInput {
+        private final InputStream in;
+
+        LineInput(InputStream in) {
+            this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in);
         }
-        return line.size() == 0 ? null : line.toByteArray();
+
+        String readLine() throws IOException {
+            byte[] line = readLineBytes();
+            return line == null ? null : new String(line, StandardCharsets.UTF_8);
+        }
+
+        byte[] readLineBytes() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            int b;
+            while ((b = in.read()) >= 0) {
+                line.write(b);
+                if (b == '\n') {
+                    return line.toByteArray();
+                }
+            }
+            return line.size() == 0 ? null : line.toByteArray();
+        }
     }
 
     /** Reads exactly {@code n} bytes. */

@@ -3,6 +3,7 @@ package dev.uppercase.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.uppercase.testing.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,8 +11,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -81,6 +85,50 @@ class ServerProcessTest {
             rest.append(line).append('\n');
         }
         assertTrue(rest.toString().contains("stopped"), rest.toString());
+    }
+
+    @Test
+    void sigtermWithTwoHundredClientsMidStreamDrainsThemAndExitsZeroWithinTheDrainTimeout() throws Exception {
+        Process p = launch("--bind", "127.0.0.1", "--port", "0", "--drain-timeout", "10s");
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        int port = readyTcpPort(out);
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try {
+            List<StreamingClient> clients = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                StreamingClient c = new StreamingClient(i);
+                c.connect(new InetSocketAddress("127.0.0.1", port));
+                clients.add(c);
+            }
+            clients.forEach(c -> c.start(threads));
+            // Mid-stream: every client has had replies.
+            for (StreamingClient c : clients) {
+                Await.until("client replies", Duration.ofSeconds(30), () -> c.repliesSoFar() > 10);
+            }
+            long started = System.nanoTime();
+            p.toHandle().destroy(); // SIGTERM
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "the server did not stop");
+            long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertEquals(0, p.exitValue());
+            assertTrue(stopMillis < 10_000 + 5_000, "stopped in " + stopMillis + " ms");
+            for (StreamingClient c : clients) {
+                c.replies().get(30, TimeUnit.SECONDS); // in order, none missing, then a clean end of stream
+            }
+        } finally {
+            threads.shutdownNow();
+            assertTrue(threads.awaitTermination(10, TimeUnit.SECONDS));
+        }
+    }
+
+    private static int readyTcpPort(BufferedReader out) throws IOException {
+        String line;
+        while ((line = out.readLine()) != null) {
+            Matcher m = READY.matcher(line);
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        throw new AssertionError("no ready line");
     }
 
     @Test

@@ -1,0 +1,88 @@
+package dev.uppercase.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.uppercase.codec.Datagrams;
+import dev.uppercase.testing.Await;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class UdpAbuseTest {
+    private UppercaseServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = Servers.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void anyBytesOfAnySizeUpToTheMaximumGetTheirDefinedAnswer() throws Exception {
+        Random random = new Random(7);
+        int[] sizes = {0, 1, 2, 100, 1500, 2048, 2049, 9000, 21_835, 21_836, 40_000, Datagrams.MAX_IPV4_PAYLOAD};
+        long dropped = 0;
+        for (int size : sizes) {
+            byte[] request = new byte[size];
+            random.nextBytes(request);
+            byte[] documented = BadInputTest.documentedReply(request);
+            if (documented.length <= Datagrams.MAX_IPV4_PAYLOAD) {
+                assertArrayEquals(documented, UdpServerTest.exchange(server.udpAddress(), request, 10_000), "size " + size);
+            } else {
+                // Mostly U+FFFD, 3 bytes for each bad byte: the reply would not fit in a datagram, so none is sent.
+                assertThrows(SocketTimeoutException.class, () -> UdpServerTest.exchange(server.udpAddress(), request, 300));
+                long expected = ++dropped;
+                Await.until("the dropped reply is counted", Duration.ofSeconds(5),
+                        () -> server.stats().repliesTooLarge() == expected);
+            }
+            assertEquals("NEXT", UdpServerTest.exchange(server.udpAddress(), "next"));
+        }
+    }
+
+    @Test
+    void aDatagramFloodDoesNotStarveTcpAndUdpServesAfterIt() throws Exception {
+        AtomicBoolean flooding = new AtomicBoolean(true);
+        CompletableFuture<Long> flood = CompletableFuture.supplyAsync(() -> {
+            long sent = 0;
+            byte[] payload = "flood flood flood flood".getBytes(StandardCharsets.UTF_8);
+            try (DatagramSocket socket = new DatagramSocket()) {
+                DatagramPacket packet = new DatagramPacket(payload, payload.length, server.udpAddress());
+                while (flooding.get() && sent < 5_000_000) { // never reads its replies
+                    socket.send(packet);
+                    sent++;
+                }
+            } catch (java.io.IOException e) {
+                throw new RuntimeException(e);
+            }
+            return sent;
+        });
+        try (PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
+            Await.until("the flood to be under way", Duration.ofSeconds(10), () -> server.stats().datagramsAnswered() > 10_000);
+            for (int i = 0; i < 1_000; i++) {
+                assertEquals("TCP " + i + "\n", c.send("tcp " + i + "\n").readLine());
+            }
+            try (PlainTcpClient newcomer = new PlainTcpClient(server.tcpAddress())) {
+                assertEquals("NEW\n", newcomer.send("new\n").readLine());
+            }
+        } finally {
+            flooding.set(false);
+        }
+        flood.get(30, TimeUnit.SECONDS);
+        assertEquals("AFTER THE FLOOD", UdpServerTest.exchange(server.udpAddress(), "after the flood"));
+    }
+}

@@ -1,0 +1,73 @@
+package dev.uppercase.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.uppercase.testing.RandomText;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The property the service exists for, over real sockets: for any valid text, sent in any packet boundaries, the reply
+ * is {@code toUpperCase(Locale.ROOT)} of it, line for line. Seeded, so a failure names the seed that reproduces it.
+ */
+class UppercasePropertyTest {
+    private static UppercaseServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = Servers.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {101, 102, 103, 104, 105, 106, 107, 108, 109, 110})
+    void everyLineIsAnsweredWithItsUpperCaseWhateverThePacketBoundaries(long seed) throws Exception {
+        Random random = new Random(seed);
+        for (int round = 0; round < 10; round++) {
+            List<String> lines = new ArrayList<>();
+            ByteArrayOutputStream stream = new ByteArrayOutputStream();
+            int count = 1 + random.nextInt(200);
+            for (int i = 0; i < count; i++) {
+                String line = RandomText.line(random, 80) + (random.nextBoolean() ? "\n" : "\r\n");
+                lines.add(line);
+                stream.writeBytes(line.getBytes(StandardCharsets.UTF_8));
+            }
+            byte[] bytes = stream.toByteArray();
+            try (PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
+                OutputStream out = c.rawOutput();
+                for (int at = 0; at < bytes.length; ) {
+                    int size = 1 + random.nextInt(Math.min(bytes.length - at, random.nextBoolean() ? 4 : 3000));
+                    out.write(bytes, at, size);
+                    out.flush();
+                    at += size;
+                }
+                for (String line : lines) {
+                    assertEquals(line.toUpperCase(Locale.ROOT), c.readLine(), "seed " + seed + ", round " + round);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {201, 202, 203, 204, 205})
+    void everyDatagramIsAnsweredWithItsUpperCase(long seed) throws Exception {
+        Random random = new Random(seed);
+        for (int i = 0; i < 40; i++) {
+            String text = RandomText.line(random, random.nextBoolean() ? 20 : 2000);
+            assertEquals(text.toUpperCase(Locale.ROOT), UdpServerTest.exchange(server.udpAddress(), text), "seed " + seed);
+        }
+    }
+}
