@@ -28,6 +28,8 @@ public final class UppercaseClient {
     private final OutputStream out;
     private final PrintStream err;
     private long refused;
+    /** The server's last error line other than line-too-long: the reason it is about to close the connection. */
+    private volatile String serverError;
 
     UppercaseClient(ClientSettings settings, InputStream in, OutputStream out, PrintStream err) {
         this.settings = settings;
@@ -75,7 +77,9 @@ public final class UppercaseClient {
             out.flush();
         } catch (ClientException e) {
             flushQuietly(out);
-            err.println("uppercase-client: " + e.getMessage());
+            boolean explained = e.exitCode() == ExitCodes.CLOSED_EARLY && client.serverError != null;
+            err.println("uppercase-client: "
+                    + (explained ? "the server closed the connection: " + client.serverError : e.getMessage()));
             if (settings.verbose() && e.getCause() != null) {
                 e.getCause().printStackTrace(err);
             }
@@ -87,6 +91,10 @@ public final class UppercaseClient {
                 e.printStackTrace(err);
             }
             return ExitCodes.FAILED;
+        }
+        if (client.serverError != null) { // the error took the place of the reply: every line "answered", but not so
+            err.println("uppercase-client: the server closed the connection: " + client.serverError);
+            return ExitCodes.CLOSED_EARLY;
         }
         if (client.refused > 0) {
             err.println("uppercase-client: " + client.refused + " line(s) refused");
@@ -108,9 +116,7 @@ public final class UppercaseClient {
         ReplySink raw = new ReplySink() {
             @Override
             public void reply(long line, ByteBuf content, byte[] terminator) throws IOException {
-                if (isLineTooLongReply(content)) {
-                    refused++;
-                    err.println("uppercase-client: line " + line + ": " + content.toString(Uppercase.CHARSET));
+                if (isErrorReply(content, line)) {
                     return;
                 }
                 content.getBytes(content.readerIndex(), out, content.readableBytes());
@@ -161,10 +167,7 @@ public final class UppercaseClient {
         ReplySink printer = new ReplySink() {
             @Override
             public void reply(long line, ByteBuf content, byte[] terminator) {
-                if (isLineTooLongReply(content)) {
-                    refused++;
-                    screen.println(content.toString(Uppercase.CHARSET));
-                } else {
+                if (!isErrorReply(content, line)) {
                     screen.println("From Server: " + content.toString(Uppercase.CHARSET));
                 }
             }
@@ -222,10 +225,26 @@ public final class UppercaseClient {
         }
     }
 
-    private static boolean isLineTooLongReply(ByteBuf reply) {
-        // A genuine reply never starts with a lower-case letter; only the error line does.
-        return reply.isReadable() && reply.getByte(reply.readerIndex()) == 'e'
-                && LineFraming.isLineTooLongReply(reply.toString(Uppercase.CHARSET));
+    /**
+     * Handles the server's error lines, which take the place of a reply: a line too long is reported and counted (the
+     * rest go on); any other error is the reason the server is closing the connection, reported when it does.
+     */
+    private boolean isErrorReply(ByteBuf reply, long line) {
+        // A genuine reply never starts with a lower-case letter; only an error line does.
+        if (!reply.isReadable() || reply.getByte(reply.readerIndex()) != 'e') {
+            return false;
+        }
+        String text = reply.toString(Uppercase.CHARSET);
+        if (!LineFraming.isErrorReply(text)) {
+            return false;
+        }
+        if (LineFraming.isLineTooLongReply(text)) {
+            refused++;
+            err.println("uppercase-client: line " + line + ": " + text);
+        } else {
+            serverError = text;
+        }
+        return true;
     }
 
     private static int lastIndexOf(byte[] bytes, int end, byte b) {

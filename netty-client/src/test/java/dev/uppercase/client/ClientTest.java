@@ -238,6 +238,18 @@ class ClientTest {
     }
 
     @Test
+    void aServerAtItsConnectionLimitIsReportedInOneLine() throws Exception {
+        try (UppercaseServer full = startServer("--port", "0", "--max-connections", "1");
+                java.net.Socket first = new java.net.Socket("127.0.0.1", full.tcpAddress().getPort())) {
+            first.getOutputStream().write("x\n".getBytes(StandardCharsets.UTF_8));
+            first.getInputStream().read(); // the first connection is in and served
+            Run r = run(false, stream("hello\n"), withPort(full.tcpAddress().getPort()));
+            assertEquals(new Run(ExitCodes.CLOSED_EARLY, "", "uppercase-client: the server closed the connection: "
+                    + "error: too many connections (limit 1)\n"), r);
+        }
+    }
+
+    @Test
     void aLineTooLargeForADatagramIsRefusedBeforeSending() {
         Run r = udp(false, "fits\n" + "ΐ".repeat(4) + "\nalso fits\n", "--max-datagram-size", "10");
         assertEquals(new Run(ExitCodes.LINES_REFUSED, "FITS\nALSO FITS\n",

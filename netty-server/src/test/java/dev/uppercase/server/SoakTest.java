@@ -132,10 +132,21 @@ class SoakTest {
         throw new AssertionError("the server did not start");
     }
 
-    private static String sample(String when, long pid) throws IOException {
+    /** Descriptors, resident memory, and the live heap after a full collection (what connections really hold). */
+    private static String sample(String when, long pid) throws IOException, InterruptedException {
         String rss = Files.readAllLines(Paths.get("/proc", "" + pid, "status")).stream()
                 .filter(l -> l.startsWith("VmRSS:")).findFirst().orElse("VmRSS: ?").replaceAll("\\s+", " ");
-        return String.format("%-10s fds=%d %s", when, fds(pid), rss);
+        jcmd(pid, "GC.run");
+        Matcher used = Pattern.compile("total \\d+K, used (\\d+K)").matcher(jcmd(pid, "GC.heap_info"));
+        return String.format("%-10s fds=%d %s, live heap %s", when, fds(pid), rss, used.find() ? used.group(1) : "?");
+    }
+
+    private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                "" + pid, command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        return out;
     }
 
     private static long fds(long pid) {

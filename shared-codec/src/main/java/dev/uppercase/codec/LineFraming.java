@@ -24,6 +24,11 @@ public final class LineFraming {
         return "error: too many connections (limit " + maxConnections + ")\n";
     }
 
+    /** True if {@code replyLine} is one of the server's error lines rather than an answer. */
+    public static boolean isErrorReply(String replyLine) {
+        return replyLine.startsWith("error: ");
+    }
+
     /** True if {@code replyLine} (with or without its terminator) is the line-too-long error. */
     public static boolean isLineTooLongReply(String replyLine) {
         return replyLine.startsWith("error: line too long");
