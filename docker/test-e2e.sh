@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# End-to-end test of the container: builds the image from docker/Dockerfile and starts docker/docker-compose.yml,
+# as a user would, then talks to the published ports from the host.
+#
+# Needs root and Debian's packages (docker.io docker-compose debootstrap iptables), which it installs if missing.
+# It starts its own Docker engine (own data directory and socket) and stops it by PID at the end. No registry is
+# needed: the two base images the Dockerfile names by default are built here as stand-ins from Debian's packages
+# (debootstrap) and tagged with those very names, so the unmodified Dockerfile builds against them.
+#
+# Skips (exit 0, with a message) only where the engine cannot be installed at all; fails on anything else.
+# Run from anywhere:  bash docker/test-e2e.sh   (after `mvn -B -ntp verify`, which builds the client jar it uses)
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build_image=maven:3.9-eclipse-temurin-17
+runtime_image=eclipse-temurin:17-jre
+client_jar="$repo/netty-client/target/netty-client.jar"
+work=$(mktemp -d /tmp/uppercase-e2e.XXXXXX)
+dockerd_pid=""
+project=uppercase-e2e$$
+
+say() { printf '[e2e] %s\n' "$*"; }
+skip() { say "SKIPPED: $*"; exit 0; }
+
+cleanup() {
+    set +e
+    if [ -n "$dockerd_pid" ]; then
+        compose down --volumes --remove-orphans >/dev/null 2>&1
+        kill "$dockerd_pid" 2>/dev/null
+        for _ in $(seq 60); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.5; done
+        kill -9 "$dockerd_pid" 2>/dev/null
+    fi
+    # containerd may leave mounts under the data directory
+    grep " $work" /proc/mounts | awk '{print $2}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# --- the engine -------------------------------------------------------------------------------------------------
+if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null && sudo -n true 2>/dev/null || skip "needs root to run a Docker engine"
+    exec sudo -n -E bash "$0" "$@"
+fi
+missing=()
+for pair in dockerd:docker.io docker-compose:docker-compose debootstrap:debootstrap iptables:iptables; do
+    command -v "${pair%%:*}" >/dev/null || [ -x "/usr/sbin/${pair%%:*}" ] || missing+=("${pair#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get install -y "${missing[@]}" || { apt-get update && apt-get install -y "${missing[@]}"; }; } \
+        >"$work/apt.log" 2>&1 || { tail -5 "$work/apt.log"; skip "cannot install ${missing[*]} here"; }
+fi
+export PATH=/usr/sbin:/usr/bin:$PATH
+docker() { /usr/bin/docker "$@"; } # Debian's client, matching its engine (another may come first on PATH)
+compose() { docker-compose -p "$project" -f "$repo/docker/docker-compose.yml" "$@"; }
+
+export DOCKER_HOST="unix://$work/docker.sock"
+say "starting dockerd in $work"
+dockerd --data-root "$work/data" --exec-root "$work/exec" --pidfile "$work/dockerd.pid" \
+    --host "$DOCKER_HOST" >"$work/dockerd.log" 2>&1 &
+dockerd_pid=$!
+for _ in $(seq 120); do docker info >/dev/null 2>&1 && break; kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.5; done
+docker info >/dev/null 2>&1 || { tail -20 "$work/dockerd.log"; say "FAILED: dockerd did not start"; exit 1; }
+
+# --- stand-ins for the base images ------------------------------------------------------------------------------
+mirror=$(grep -hoE '^URIs: *http[^ ]*/debian$' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1 | awk '{print $2}')
+[ -n "$mirror" ] || mirror=$(grep -hoE '^deb +http[^ ]*/debian +bookworm' /etc/apt/sources.list 2>/dev/null | head -1 | awk '{print $2}')
+[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+
+stand_in() { # name, packages; then a function to finish the root file system
+    local name=$1 packages=$2 finish=$3 root="$work/rootfs-${1//[:\/]/_}"
+    say "building stand-in $name from Debian bookworm ($packages)"
+    debootstrap --variant=minbase --include="$packages" bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1 \
+        || { tail -20 "$work/debootstrap.log"; say "FAILED: debootstrap for $name"; exit 1; }
+    "$finish" "$root"
+    rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+    tar -C "$root" -c . | docker import - "$name" >/dev/null
+    rm -rf "$root"
+}
+# The public images trust the public CAs; this machine reaches Maven Central through the CAs the host trusts.
+trust_host_cas() {
+    cp /etc/ssl/certs/ca-certificates.crt "$1/etc/ssl/certs/ca-certificates.crt"
+    if [ -f /etc/ssl/certs/java/cacerts ]; then
+        mkdir -p "$1/etc/ssl/certs/java" && cp /etc/ssl/certs/java/cacerts "$1/etc/ssl/certs/java/cacerts"
+    fi
+}
+nothing_to_finish() { :; }
+stand_in "$build_image" openjdk-17-jdk-headless,maven,ca-certificates,ca-certificates-java trust_host_cas
+stand_in "$runtime_image" openjdk-17-jre-headless nothing_to_finish
+
+# --- the real compose file --------------------------------------------------------------------------------------
+if ss -Hltun 2>/dev/null | awk '{print $5}' | grep -qE '(^|:)12000$'; then
+    say "FAILED: port 12000 is in use on this host; the compose file publishes it"; exit 1
+fi
+say "docker-compose build and up"
+compose build >"$work/build.log" 2>&1 || { tail -40 "$work/build.log"; say "FAILED: image build"; exit 1; }
+compose up -d >"$work/up.log" 2>&1 || { cat "$work/up.log"; say "FAILED: compose up"; exit 1; }
+container=$(compose ps -q server)
+
+say "waiting for the healthcheck (a line in, its upper case out)"
+for _ in $(seq 90); do
+    state=$(docker inspect -f '{{.State.Health.Status}}' "$container")
+    [ "$state" = healthy ] && break
+    sleep 1
+done
+[ "$state" = healthy ] || { compose logs; say "FAILED: server is $state"; exit 1; }
+
+fail() { compose logs --tail 50; say "FAILED: $*"; exit 1; }
+# Docker's port forwarder accepts before the JVM listens: ready means a real answer, so these are real requests.
+tcp=$(java -jar "$client_jar" --host 127.0.0.1 --port 12000 hello over tcp) || fail "TCP request"
+[ "$tcp" = "HELLO OVER TCP" ] || fail "TCP reply was '$tcp'"
+say "TCP through the published port: $tcp"
+udp=$(java -jar "$client_jar" --udp --host 127.0.0.1 --port 12000 hello over udp) || fail "UDP request"
+[ "$udp" = "HELLO OVER UDP" ] || fail "UDP reply was '$udp'"
+say "UDP through the published port: $udp"
+
+uid=$(docker exec "$container" id -u)
+[ "$uid" != 0 ] || fail "the server runs as root"
+say "the server runs as uid $uid"
+
+demo=$(compose run --rm client hello from the client service 2>"$work/run.log") || { cat "$work/run.log"; fail "client service"; }
+[ "$demo" = "HELLO FROM THE CLIENT SERVICE" ] || fail "client service said '$demo'"
+say "client service: $demo"
+
+say "docker-compose stop: SIGTERM, drain, exit"
+compose stop >/dev/null 2>&1
+code=$(docker inspect -f '{{.State.ExitCode}}' "$container")
+logs=$(docker logs "$container" 2>&1)
+[ "$code" = 0 ] || { echo "$logs" | tail -20; say "FAILED: exit code $code after stop (137 would mean killed)"; exit 1; }
+echo "$logs" | grep -q "stopping: draining" || fail "no drain in the log"
+echo "$logs" | grep -q "INFO  UppercaseServer - stopped" || fail "no clean stop in the log"
+compose down --volumes --remove-orphans >/dev/null 2>&1
+say "PASSED: image built, compose up, healthy, TCP and UDP answered, non-root, drained and exited 0"
