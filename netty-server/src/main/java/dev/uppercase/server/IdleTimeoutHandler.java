@@ -20,6 +20,7 @@ final class IdleTimeoutHandler extends ChannelInboundHandlerAdapter {
     private final String reply;
     private final ServerStats stats;
     private long lastLineNanos;
+    private boolean lineInBatch;
     private ScheduledFuture<?> check;
 
     IdleTimeoutHandler(Duration timeout, ServerStats stats) {
@@ -37,9 +38,19 @@ final class IdleTimeoutHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof String && ((String) msg).endsWith("\n")) {
-            lastLineNanos = ctx.executor().ticker().nanoTime();
+            lineInBatch = true;
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /** The clock is read once per read batch, not per line: a batch takes microseconds, the timeout minutes. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (lineInBatch) {
+            lineInBatch = false;
+            lastLineNanos = ctx.executor().ticker().nanoTime();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     private void onCheck(ChannelHandlerContext ctx) {

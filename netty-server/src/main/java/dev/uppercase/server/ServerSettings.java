@@ -33,6 +33,7 @@ import picocli.CommandLine.ParameterException;
  * @param maxConnections most TCP connections open at once; one more is told so and closed
  * @param idleTimeout a connection that sends no complete line for this long is closed; zero: never
  * @param writeBufferSize reply bytes queued for a connection at which it stops being read (its high watermark)
+ * @param transport the I/O transport; AUTO picks the fastest available
  */
 public record ServerSettings(
         InetAddress bind,
@@ -44,7 +45,8 @@ public record ServerSettings(
         Duration drainTimeout,
         int maxConnections,
         Duration idleTimeout,
-        int writeBufferSize) {
+        int writeBufferSize,
+        Transport transport) {
 
     public static final int DEFAULT_PORT = 12000;
 
@@ -165,6 +167,12 @@ public record ServerSettings(
                         + "(default ${DEFAULT-VALUE}). Env UPPERCASE_WRITE_BUFFER_SIZE.")
         int writeBufferSize;
 
+        @Option(names = "--transport", paramLabel = "NAME", defaultValue = "auto",
+                converter = TransportConverter.class,
+                description = "I/O transport: auto, nio, epoll or io_uring (default ${DEFAULT-VALUE}: epoll on Linux, "
+                        + "else io_uring, else nio). Env UPPERCASE_TRANSPORT.")
+        Transport transport;
+
         ServerSettings toSettings(CommandLine cl) {
             return new ServerSettings(
                     bindAddress(cl),
@@ -176,7 +184,8 @@ public record ServerSettings(
                     drainTimeout,
                     atLeast(cl, "--max-connections", maxConnections, 1),
                     idleTimeout,
-                    within(cl, "--write-buffer-size", writeBufferSize, 1024, 64 * 1024 * 1024));
+                    within(cl, "--write-buffer-size", writeBufferSize, 1024, 64 * 1024 * 1024),
+                    transport);
         }
 
         private InetAddress bindAddress(CommandLine cl) {
@@ -218,6 +227,19 @@ public record ServerSettings(
             return (int) Math.max(1, Math.min(Integer.MAX_VALUE, fds - Math.max(64, fds / 20)));
         }
         return 1024;
+    }
+
+    /** Reads {@code auto}, {@code nio}, {@code epoll}, {@code io_uring} (any case). */
+    static final class TransportConverter implements CommandLine.ITypeConverter<Transport> {
+        @Override
+        public Transport convert(String value) {
+            for (Transport t : Transport.values()) {
+                if (t.toString().equalsIgnoreCase(value)) {
+                    return t;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not one of auto, nio, epoll, io_uring");
+        }
     }
 
     /** The version from the jar's manifest ("dev" when run from classes). */

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.string.StringDecoder;
-import io.netty.handler.codec.string.StringEncoder;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
     private static final StringDecoder DECODER = new StringDecoder(Uppercase.CHARSET);
-    private static final StringEncoder ENCODER = new StringEncoder(Uppercase.CHARSET);
+    /** Replies go out in buffers of up to this many bytes: few system calls, little held back from backpressure. */
+    static final int REPLY_CHUNK = 16 * 1024;
 
     private final ServerSettings settings;
     private final ChannelGroup connections;
@@ -46,7 +46,7 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
             stats.connectionsRejected.increment();
             rejectedWarning.warn("refused a connection from {}: at the limit of {} connections",
                     ch.remoteAddress(), settings.maxConnections());
-            ch.pipeline().addLast("encoder", ENCODER);
+            ch.pipeline().addLast("encoder", new ReplyEncoder(REPLY_CHUNK));
             ch.writeAndFlush(tooManyConnectionsReply).addListener(ChannelFutureListener.CLOSE);
             return;
         }
@@ -59,7 +59,7 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
         if (!settings.idleTimeout().isZero()) {
             p.addLast("idle", new IdleTimeoutHandler(settings.idleTimeout(), stats));
         }
-        p.addLast("encoder", ENCODER);
+        p.addLast("encoder", new ReplyEncoder(REPLY_CHUNK));
         p.addLast("backpressure", new BackpressureHandler(stats));
         p.addLast("uppercase", uppercase);
     }

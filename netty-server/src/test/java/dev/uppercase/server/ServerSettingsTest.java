@@ -35,6 +35,7 @@ class ServerSettingsTest {
         assertEquals(ServerSettings.defaultMaxConnections(), s.maxConnections());
         assertEquals(Duration.ofMinutes(5), s.idleTimeout());
         assertEquals(64 * 1024, s.writeBufferSize());
+        assertEquals(Transport.AUTO, s.transport());
     }
 
     @Test
@@ -84,7 +85,7 @@ class ServerSettingsTest {
     @ValueSource(strings = {
         "--port=abc", "--port=-1", "--port=65536", "--tcp-port=70000", "--max-line-length=0",
         "--quiet-period=fast", "--drain-timeout=5", "--max-datagram-size=70000", "--bind=no.such.host.invalid",
-        "--max-connections=0", "--idle-timeout=forever", "--write-buffer-size=10",
+        "--max-connections=0", "--idle-timeout=forever", "--write-buffer-size=10", "--transport=kqueue",
         "--frobnicate", "stray-argument"
     })
     void rejectsBadInputWithOneLine(String arg) {
@@ -102,7 +103,8 @@ class ServerSettingsTest {
             String env = Environment.variableFor(option.longestName());
             assertTrue(String.join(" ", option.description()).contains("Env " + env + "."),
                     option.longestName() + " help must name " + env);
-            String value = option.type() == Duration.class ? "3s" : option.longestName().contains("bind") ? "::1" : "4242";
+            String value = option.type() == Duration.class ? "3s" : option.type() == Transport.class ? "nio"
+                    : option.longestName().contains("bind") ? "::1" : "4242";
             ServerSettings fromEnv = parse(Map.of(env, value));
             ServerSettings fromFlag = parse(Map.of(), option.longestName(), value);
             assertEquals(fromFlag, fromEnv, env + " must act like " + option.longestName());

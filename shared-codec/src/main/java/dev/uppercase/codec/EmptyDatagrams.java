@@ -2,9 +2,11 @@ package dev.uppercase.codec;
 
 import io.netty.channel.Channel;
 import io.netty.channel.nio.AbstractNioChannel;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 import java.io.IOException;
 import java.lang.reflect.Method;
-import java.net.SocketAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 
@@ -15,12 +17,18 @@ import java.nio.channels.DatagramChannel;
  */
 public final class EmptyDatagrams {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private static final ByteBuffer EMPTY_DIRECT = ByteBuffer.allocateDirect(0);
     private static final Method JAVA_CHANNEL = javaChannelAccessor();
 
     private EmptyDatagrams() {}
 
-    /** Sends an empty datagram from a NIO datagram channel. Call on the channel's event loop. */
-    public static void send(Channel channel, SocketAddress recipient) throws IOException {
+    /** Sends an empty datagram from a NIO, epoll or io_uring datagram channel. Call on the channel's event loop. */
+    public static void send(Channel channel, InetSocketAddress recipient) throws IOException {
+        if (channel instanceof UnixChannel) { // epoll, io_uring: their socket is public
+            ((Socket) ((UnixChannel) channel).fd())
+                    .sendTo(EMPTY_DIRECT, 0, 0, recipient.getAddress(), recipient.getPort());
+            return;
+        }
         DatagramChannel socket;
         try {
             socket = (DatagramChannel) JAVA_CHANNEL.invoke(channel);

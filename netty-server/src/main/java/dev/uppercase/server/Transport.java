@@ -1,0 +1,91 @@
+package dev.uppercase.server;
+
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import java.util.Locale;
+
+/** The I/O transports the server can run on: Linux's native epoll and io_uring, and Java NIO everywhere. */
+public enum Transport {
+    /** The fastest available here (see docs/performance.md for the order). */
+    AUTO,
+    NIO,
+    EPOLL,
+    IO_URING;
+
+    /** The transport AUTO stands for on this machine, or this one if it is available; null if it is not. */
+    Transport resolve() {
+        switch (this) {
+            case AUTO:
+                return Epoll.isAvailable() ? EPOLL : IoUring.isAvailable() ? IO_URING : NIO;
+            case EPOLL:
+                return Epoll.isAvailable() ? this : null;
+            case IO_URING:
+                return IoUring.isAvailable() ? this : null;
+            default:
+                return this;
+        }
+    }
+
+    /** Why a requested native transport cannot run here. */
+    String unavailability() {
+        Throwable cause = this == EPOLL ? Epoll.unavailabilityCause()
+                : this == IO_URING ? IoUring.unavailabilityCause() : null;
+        return cause == null ? "unavailable" : cause.getMessage();
+    }
+
+    IoHandlerFactory ioHandlerFactory() {
+        switch (this) {
+            case EPOLL:
+                return EpollIoHandler.newFactory();
+            case IO_URING:
+                return IoUringIoHandler.newFactory();
+            default:
+                return NioIoHandler.newFactory();
+        }
+    }
+
+    Class<? extends ServerSocketChannel> serverSocketChannel() {
+        switch (this) {
+            case EPOLL:
+                return EpollServerSocketChannel.class;
+            case IO_URING:
+                return IoUringServerSocketChannel.class;
+            default:
+                return NioServerSocketChannel.class;
+        }
+    }
+
+    Class<? extends DatagramChannel> datagramChannel() {
+        switch (this) {
+            case EPOLL:
+                return EpollDatagramChannel.class;
+            case IO_URING:
+                return IoUringDatagramChannel.class;
+            default:
+                return NioDatagramChannel.class;
+        }
+    }
+
+    /** Several datagram sockets on one port, each on its own event loop, with the kernel spreading senders. */
+    boolean hasReusePort() {
+        return this == EPOLL || this == IO_URING;
+    }
+
+    /** As written on the command line: {@code auto}, {@code nio}, {@code epoll}, {@code io_uring}. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
