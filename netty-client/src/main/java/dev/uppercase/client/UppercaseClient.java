@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -47,6 +48,9 @@ public final class UppercaseClient {
     /** Parses, runs and reports; returns the exit code. {@code terminal}: standard input and output are a terminal. */
     static int run(String[] args, Map<String, String> env, boolean terminal, InputStream in, OutputStream out,
             PrintStream err) {
+        if (args.length > 0 && args[0].equals("bench")) { // to send the text "bench": `-- bench`
+            return bench(Arrays.copyOfRange(args, 1, args.length), env, out, err);
+        }
         CommandLine cl = ClientSettings.commandLine(env);
         ClientSettings settings;
         try {
@@ -101,6 +105,30 @@ public final class UppercaseClient {
             return ExitCodes.LINES_REFUSED;
         }
         return ExitCodes.OK;
+    }
+
+    private static int bench(String[] args, Map<String, String> env, OutputStream out, PrintStream err) {
+        CommandLine cl = Bench.commandLine(env);
+        PrintStream printer = new PrintStream(out, true, Uppercase.CHARSET);
+        try {
+            cl.parseArgs(args);
+        } catch (ParameterException e) {
+            err.println("uppercase-client bench: " + e.getMessage() + " (see bench --help)");
+            return ExitCodes.USAGE;
+        }
+        if (cl.isUsageHelpRequested()) {
+            cl.usage(printer);
+            return ExitCodes.OK;
+        }
+        try {
+            return cl.<Bench>getCommand().run(printer, err);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.FAILED;
+        } catch (RuntimeException e) {
+            err.println("uppercase-client bench: " + e.getMessage());
+            return ExitCodes.CANNOT_CONNECT;
+        }
     }
 
     private static void flushQuietly(OutputStream out) {
