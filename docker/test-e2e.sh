@@ -29,12 +29,36 @@ cleanup() {
         kill "$dockerd_pid" 2>/dev/null
         for _ in $(seq 60); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.5; done
         kill -9 "$dockerd_pid" 2>/dev/null
+        restore_firewall
     fi
     # containerd may leave mounts under the data directory
     grep " $work" /proc/mounts | awk '{print $2}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
     rm -rf "$work"
 }
 trap cleanup EXIT
+
+# dockerd adds iptables chains and NAT rules and leaves them when it stops; NAT turns on connection tracking for
+# every connection on the machine, loopback included, and a full tracking table then drops packets (seen here: the
+# benchmark kit's connection and UDP runs failed with EPERM after this test). So the firewall goes back as it was.
+save_firewall() {
+    for v in 4 6; do
+        local save=iptables-save; [ $v = 6 ] && save=ip6tables-save
+        command -v $save >/dev/null && $save >"$work/firewall.v$v" 2>/dev/null
+    done
+}
+restore_firewall() {
+    for v in 4 6; do
+        local cmd=iptables; [ $v = 6 ] && cmd=ip6tables
+        [ -f "$work/firewall.v$v" ] || continue
+        for table in filter nat; do
+            grep -q "^\*$table" "$work/firewall.v$v" && continue
+            $cmd -t $table -F 2>/dev/null; $cmd -t $table -X 2>/dev/null # a table that was not there: empty it
+            [ $table = filter ] && $cmd -P FORWARD ACCEPT 2>/dev/null
+        done
+        ${cmd}-restore <"$work/firewall.v$v" 2>/dev/null
+    done
+    ip link delete docker0 2>/dev/null
+}
 
 # --- the engine -------------------------------------------------------------------------------------------------
 if [ "$(id -u)" != 0 ]; then
@@ -56,6 +80,7 @@ docker() { /usr/bin/docker "$@"; } # Debian's client, matching its engine (anoth
 compose() { docker-compose -p "$project" -f "$repo/docker/docker-compose.yml" "$@"; }
 
 export DOCKER_HOST="unix://$work/docker.sock"
+save_firewall
 say "starting dockerd in $work"
 dockerd --data-root "$work/data" --exec-root "$work/exec" --pidfile "$work/dockerd.pid" \
     --host "$DOCKER_HOST" >"$work/dockerd.log" 2>&1 &

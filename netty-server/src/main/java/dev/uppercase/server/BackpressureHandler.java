@@ -17,7 +17,8 @@ import java.util.ArrayDeque;
  */
 final class BackpressureHandler extends ChannelInboundHandlerAdapter {
     private final ServerStats stats;
-    private final ArrayDeque<Object> held = new ArrayDeque<>();
+    /** Made only when a client first falls behind: most connections never need it. */
+    private ArrayDeque<Object> held;
 
     BackpressureHandler(ServerStats stats) {
         this.stats = stats;
@@ -25,17 +26,17 @@ final class BackpressureHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object line) {
-        if (held.isEmpty() && ctx.channel().isWritable()) {
+        if (isEmpty() && ctx.channel().isWritable()) {
             ctx.fireChannelRead(line);
         } else {
-            held.add(line);
+            hold(line);
         }
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent && !held.isEmpty()) {
-            held.add(evt);
+        if (evt instanceof ChannelInputShutdownEvent && !isEmpty()) {
+            hold(evt);
         } else {
             ctx.fireUserEventTriggered(evt);
         }
@@ -52,8 +53,19 @@ final class BackpressureHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
+    private boolean isEmpty() {
+        return held == null || held.isEmpty();
+    }
+
+    private void hold(Object o) {
+        if (held == null) {
+            held = new ArrayDeque<>();
+        }
+        held.add(o);
+    }
+
     private void answerHeld(ChannelHandlerContext ctx) {
-        if (held.isEmpty()) {
+        if (isEmpty()) {
             return;
         }
         while (!held.isEmpty() && ctx.channel().isWritable()) {
@@ -69,10 +81,10 @@ final class BackpressureHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        for (Object o : held) {
-            ReferenceCountUtil.release(o);
+        if (held != null) {
+            held.forEach(ReferenceCountUtil::release);
+            held = null;
         }
-        held.clear();
         ctx.fireChannelInactive();
     }
 }

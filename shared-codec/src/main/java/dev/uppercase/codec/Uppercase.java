@@ -25,6 +25,9 @@ public final class Uppercase {
      * turn {@code i} into {@code İ}). One-to-many mappings are applied in full: {@code ß} becomes {@code SS}.
      */
     public static String apply(String text) {
+        if (!text.isEmpty() && text.charAt(0) >= 0x80) {
+            return text.toUpperCase(Locale.ROOT); // text in another script: skip the ASCII check
+        }
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         if (utf8.length != text.length()) {
             return text.toUpperCase(Locale.ROOT); // not all ASCII
