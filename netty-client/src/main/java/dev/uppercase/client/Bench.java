@@ -2,7 +2,6 @@ package dev.uppercase.client;
 
 import dev.uppercase.codec.Datagrams;
 import dev.uppercase.codec.Durations;
-import dev.uppercase.codec.Environment;
 import dev.uppercase.codec.LineFrameDecoder;
 import dev.uppercase.codec.Uppercase;
 import io.netty.bootstrap.Bootstrap;
@@ -36,8 +35,6 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.ArgSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -94,11 +91,7 @@ final class Bench {
     private InetSocketAddress server;
 
     static CommandLine commandLine(Map<String, String> env) {
-        CommandLine cl = new CommandLine(new Bench());
-        cl.registerConverter(Duration.class, Durations::parse);
-        cl.setDefaultValueProvider((ArgSpec spec) -> spec instanceof OptionSpec
-                ? env.get(Environment.variableFor(((OptionSpec) spec).longestName())) : null);
-        return cl;
+        return ClientSettings.commandLine(new Bench(), env);
     }
 
     int run(PrintStream out, PrintStream err) throws InterruptedException {

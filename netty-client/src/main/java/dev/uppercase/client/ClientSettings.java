@@ -45,7 +45,12 @@ record ClientSettings(
     }
 
     static CommandLine commandLine(Map<String, String> env) {
-        CommandLine cl = new CommandLine(new Flags());
+        return commandLine(new Flags(), env);
+    }
+
+    /** A command of the client's ({@code Flags}, {@code Bench}), reading durations and taking defaults from env. */
+    static CommandLine commandLine(Object command, Map<String, String> env) {
+        CommandLine cl = new CommandLine(command);
         cl.registerConverter(Duration.class, Durations::parse);
         cl.setDefaultValueProvider(
                 (ArgSpec spec) -> spec instanceof OptionSpec ? env.get(Environment.variableFor(((OptionSpec) spec).longestName())) : null);

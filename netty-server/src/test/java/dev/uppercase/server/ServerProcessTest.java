@@ -120,7 +120,8 @@ class ServerProcessTest {
         }
     }
 
-    private static int readyTcpPort(BufferedReader out) throws IOException {
+    /** Reads the server's log up to its ready line; the TCP port it names. */
+    static int readyTcpPort(BufferedReader out) throws IOException {
         String line;
         while ((line = out.readLine()) != null) {
             Matcher m = READY.matcher(line);

@@ -42,7 +42,6 @@ import org.junit.jupiter.api.Test;
 class SoakTest {
     private static final int CONNECTIONS = Integer.getInteger("soak.connections", 10_000);
     private static final Duration HOLD = Duration.ofSeconds(Long.getLong("soak.seconds", 180));
-    private static final Pattern READY = Pattern.compile("ready: tcp 127\\.0\\.0\\.1:(\\d+)");
 
     @Test
     void tenThousandConnectionsHeldAndServedThenNothingLeaks() throws Exception {
@@ -56,7 +55,7 @@ class SoakTest {
         List<String> figures = new ArrayList<>();
         try {
             BufferedReader log = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-            int port = readyPort(log);
+            int port = ServerProcessTest.readyTcpPort(log);
             Thread drain = new Thread(() -> log.lines().forEach(l -> { }), "server-log");
             drain.setDaemon(true);
             drain.start();
@@ -119,17 +118,6 @@ class SoakTest {
             Files.write(out, figures);
             figures.forEach(System.out::println);
         }
-    }
-
-    private static int readyPort(BufferedReader log) throws IOException {
-        String line;
-        while ((line = log.readLine()) != null) {
-            Matcher m = READY.matcher(line);
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
-            }
-        }
-        throw new AssertionError("the server did not start");
     }
 
     /** Descriptors, resident memory, and the live heap after a full collection (what connections really hold). */

@@ -19,8 +19,11 @@ class LineFrameDecoderTest {
 
     private static final Duration QUIET = Duration.ofMillis(200);
 
+    /** Time is frozen: only advanceTimeBy moves the decoder's clock, so no real pause can fire a timer early. */
     private static EmbeddedChannel channel(int maxLength, Duration quiet) {
-        return new EmbeddedChannel(new LineFrameDecoder(maxLength, quiet));
+        EmbeddedChannel ch = new EmbeddedChannel(new LineFrameDecoder(maxLength, quiet));
+        ch.freezeTime();
+        return ch;
     }
 
     private static ByteBuf bytes(String s) {

@@ -1,0 +1,101 @@
+package dev.uppercase.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uppercase.codec.LineFraming;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** EmbeddedChannel tests of the per-connection flow handlers: backpressure, the idle clock, the drain. */
+class FlowHandlersTest {
+    private final ServerStats stats = new ServerStats();
+
+    /** Records what reaches the end of the pipeline, lines and events alike, in order. */
+    private static final class Recorder extends ChannelInboundHandlerAdapter {
+        final List<Object> seen = new ArrayList<>();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            seen.add(msg);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            seen.add(evt);
+        }
+    }
+
+    @Test
+    void backpressureHoldsLinesWhileUnwritableAndAnswersThemInOrderWithTheEndOfInputLast() {
+        Recorder end = new Recorder();
+        EmbeddedChannel ch = new EmbeddedChannel(new BackpressureHandler(stats), end);
+        ch.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(8, 16));
+        ch.writeInbound("a\n");
+        assertEquals(List.of("a\n"), end.seen);
+
+        ch.write(Unpooled.wrappedBuffer(new byte[32])); // 32 unflushed bytes: over the high watermark
+        assertFalse(ch.isWritable());
+        assertFalse(ch.config().isAutoRead(), "stops reading");
+        assertTrue(stats.peakPendingOutboundBytes() >= 32);
+        ch.writeInbound("b\n");
+        ch.writeInbound("c\n");
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertEquals(List.of("a\n"), end.seen, "held while the client is not reading");
+
+        ch.flush(); // the client read: the buffer empties
+        ByteBuf written = ch.readOutbound();
+        written.release();
+        assertTrue(ch.isWritable());
+        assertTrue(ch.config().isAutoRead(), "reads again");
+        assertEquals(List.of("a\n", "b\n", "c\n", ChannelInputShutdownEvent.INSTANCE), end.seen);
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void theIdleClockCountsOnlyCompleteLines() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ch.pipeline().addLast(new IdleTimeoutHandler(Duration.ofSeconds(10), stats));
+        ch.advanceTimeBy(6, TimeUnit.SECONDS);
+        ch.writeInbound("line\n");
+        ch.advanceTimeBy(6, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertTrue(ch.isOpen(), "a complete line 6 s ago resets the clock");
+        ch.readInbound();
+
+        ch.writeInbound("drip"); // no terminator: not a line
+        ch.advanceTimeBy(5, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertEquals(LineFraming.idleTimeoutReply(10_000), ch.readOutbound());
+        assertFalse(ch.isOpen());
+        assertEquals(1, stats.idleClosed());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void drainDiscardsWhatTheClientStillSendsAndClosesWhenItCloses() {
+        Recorder end = new Recorder();
+        EmbeddedChannel ch = new EmbeddedChannel(new DrainHandler(), end);
+        ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {'x', '\n'}));
+        assertEquals(List.of(), end.seen, "discarded, and released (or the leak detector would fail this test)");
+        assertTrue(ch.isOpen());
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertFalse(ch.isOpen());
+        assertNull(ch.readOutbound());
+        ch.finishAndReleaseAll();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.uppercase.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** Reads a flag table from the README, so that tests can hold it to the code. */
+public final class ReadmeTable {
+    /** A row: the flag (after an optional short form), the variable (or nothing), then the rest. */
+    private static final Pattern ROW =
+            Pattern.compile("^\\| (?:`-[a-zA-Z]`, )?`(--[a-z-]+)[^`]*`[^|]* \\| `?([A-Z_]*)`? \\|");
+
+    private ReadmeTable() {}
+
+    /**
+     * The rows of the flag table under {@code heading} (up to the next heading of the same level), as flag to
+     * environment variable ("" where the row names none). Run from a module directory: the README is one up.
+     */
+    public static Map<String, String> flags(String heading) throws IOException {
+        List<String> readme = Files.readAllLines(Paths.get("..", "README.md"));
+        int start = readme.indexOf(heading);
+        if (start < 0) {
+            throw new AssertionError("the README has no " + heading);
+        }
+        String level = heading.substring(0, heading.indexOf(' ') + 1);
+        return readme.subList(start + 1, readme.size()).stream()
+                .takeWhile(l -> !l.startsWith(level))
+                .map(ROW::matcher)
+                .filter(Matcher::find)
+                .filter(m -> !m.group(1).equals("--help"))
+                .collect(Collectors.toMap(m -> m.group(1), m -> m.group(2)));
+    }
+}
