@@ -46,25 +46,27 @@ class BenchTest {
 
     @Test
     void aServerThatAnswersWrongFailsTheBench() throws Exception {
-        try (ServerSocket echo = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-            Thread t = new Thread(() -> {
-                try (Socket s = echo.accept()) { // echoes, without upper-casing: every reply is wrong
-                    InputStream in = s.getInputStream();
-                    OutputStream o = s.getOutputStream();
-                    byte[] buf = new byte[4096];
-                    int n;
-                    while ((n = in.read(buf)) > 0) {
-                        o.write(buf, 0, n);
-                    }
-                } catch (java.io.IOException ignored) {
-                    // the bench closed
+        ServerSocket echo = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        Thread t = new Thread(() -> {
+            try (Socket s = echo.accept()) { // echoes, without upper-casing: every reply is wrong
+                InputStream in = s.getInputStream();
+                OutputStream o = s.getOutputStream();
+                byte[] buf = new byte[4096];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    o.write(buf, 0, n);
                 }
-            });
-            t.start();
+            } catch (java.io.IOException ignored) {
+                // the bench closed
+            }
+        });
+        t.start();
+        try {
             ClientTest.Run r = bench("bench", "tcp-rr", "--host", "127.0.0.1", "--port", "" + echo.getLocalPort(), "-c",
                     "1", "--duration", "1s", "--warmup", "0");
             assertEquals(ExitCodes.FAILED, r.exitCode());
             assertTrue(r.out().contains("wrong reply"), r.out());
+        } finally {
             echo.close();
             t.join(5_000);
         }

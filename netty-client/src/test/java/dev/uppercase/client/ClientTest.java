@@ -149,15 +149,17 @@ class ClientTest {
 
     @Test
     void udpRetriesWhenTheFirstDatagramIsLost() throws Exception {
-        try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
-            AtomicInteger received = new AtomicInteger();
-            Thread dropsTheFirst = new Thread(() -> serveUdp(peer, received, true));
-            dropsTheFirst.start();
+        DatagramSocket peer = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"));
+        AtomicInteger received = new AtomicInteger();
+        Thread dropsTheFirst = new Thread(() -> serveUdp(peer, received, true));
+        dropsTheFirst.start();
+        try {
             Run r = run(false, stream(""), List.of("--udp", "--host", "127.0.0.1", "--port", "" + peer.getLocalPort(),
                     "--timeout", "200ms", "lost", "once"));
             assertEquals(new Run(0, "LOST ONCE\n", ""), r);
             assertEquals(2, received.get(), "the first try was dropped, the second answered");
-            peer.close();
+        } finally {
+            peer.close(); // ends the peer's thread
             dropsTheFirst.join(5_000);
         }
     }

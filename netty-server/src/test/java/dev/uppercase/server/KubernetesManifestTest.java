@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ class KubernetesManifestTest {
     @SuppressWarnings("unchecked")
     static void load() throws Exception {
         try (InputStream in = Files.newInputStream(MANIFEST)) {
-            Object parsed = Serialization.unmarshal(in);
+            Object parsed = new KubernetesSerialization().unmarshal(in);
             resources = parsed instanceof KubernetesList ? ((KubernetesList) parsed).getItems()
                     : parsed instanceof List ? (List<HasMetadata>) parsed : List.of((HasMetadata) parsed);
         }
