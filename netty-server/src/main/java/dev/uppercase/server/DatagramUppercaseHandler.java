@@ -22,16 +22,23 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
     private static final Logger log = LoggerFactory.getLogger(DatagramUppercaseHandler.class);
 
     private final int maxDatagramSize;
+    private final AddressFilter addressFilter;
     private final ServerStats stats;
     private final WarningThrottle dropWarning = new WarningThrottle(log, Duration.ofSeconds(10));
 
     DatagramUppercaseHandler(ServerSettings settings, ServerStats stats) {
         this.maxDatagramSize = settings.maxDatagramSize();
+        this.addressFilter = settings.addressFilter();
         this.stats = stats;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket request) throws IOException {
+        if (!addressFilter.accepts(request.sender())) {
+            stats.datagramsFiltered.increment(); // never answered: no reply to a source that is filtered
+            dropWarning.warn("dropped a datagram from {}: not allowed ({})", request.sender(), addressFilter);
+            return;
+        }
         ByteBuf content = request.content();
         if (!content.isReadable()) {
             EmptyDatagrams.send(ctx.channel(), request.sender());

@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,6 +35,7 @@ import picocli.CommandLine.ParameterException;
  * @param idleTimeout a connection that sends no complete line for this long is closed; zero: never
  * @param writeBufferSize reply bytes queued for a connection at which it stops being read (its high watermark)
  * @param transport the I/O transport; AUTO picks the fastest available
+ * @param addressFilter which sources may connect or send datagrams
  */
 public record ServerSettings(
         InetAddress bind,
@@ -46,7 +48,8 @@ public record ServerSettings(
         int maxConnections,
         Duration idleTimeout,
         int writeBufferSize,
-        Transport transport) {
+        Transport transport,
+        AddressFilter addressFilter) {
 
     public static final int DEFAULT_PORT = 12000;
 
@@ -173,6 +176,16 @@ public record ServerSettings(
                         + "else io_uring, else nio). Env UPPERCASE_TRANSPORT.")
         Transport transport;
 
+        @Option(names = "--allow", paramLabel = "CIDR", split = ",",
+                description = "Accept only these sources (IPv4/IPv6 ranges, repeatable or comma-separated; default: "
+                        + "all). Env UPPERCASE_ALLOW.")
+        List<String> allow = List.of();
+
+        @Option(names = "--deny", paramLabel = "CIDR", split = ",",
+                description = "Refuse these sources, even if allowed (repeatable or comma-separated). "
+                        + "Env UPPERCASE_DENY.")
+        List<String> deny = List.of();
+
         ServerSettings toSettings(CommandLine cl) {
             return new ServerSettings(
                     bindAddress(cl),
@@ -185,7 +198,16 @@ public record ServerSettings(
                     atLeast(cl, "--max-connections", maxConnections, 1),
                     idleTimeout,
                     within(cl, "--write-buffer-size", writeBufferSize, 1024, 64 * 1024 * 1024),
-                    transport);
+                    transport,
+                    addressFilter(cl));
+        }
+
+        private AddressFilter addressFilter(CommandLine cl) {
+            try {
+                return AddressFilter.of(allow, deny);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(cl, "invalid value for --allow/--deny: " + e.getMessage());
+            }
         }
 
         private InetAddress bindAddress(CommandLine cl) {

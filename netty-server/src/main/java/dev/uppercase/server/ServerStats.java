@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ServerStats {
     final LongAdder connectionsOpened = new LongAdder();
     final LongAdder connectionsRejected = new LongAdder();
+    final LongAdder connectionsFiltered = new LongAdder();
+    final LongAdder datagramsFiltered = new LongAdder();
     final LongAdder idleClosed = new LongAdder();
     private final AtomicLong peakPendingOutboundBytes = new AtomicLong();
     final LongAdder linesReceived = new LongAdder();
@@ -24,6 +26,16 @@ public final class ServerStats {
     /** Connections turned away at the connection limit. */
     public long connectionsRejected() {
         return connectionsRejected.sum();
+    }
+
+    /** Connections closed unanswered because their source is not allowed (--allow, --deny). */
+    public long connectionsFiltered() {
+        return connectionsFiltered.sum();
+    }
+
+    /** Datagrams dropped unanswered because their source is not allowed (--allow, --deny). */
+    public long datagramsFiltered() {
+        return datagramsFiltered.sum();
     }
 
     /** Connections closed for sending no complete line for the idle timeout. */

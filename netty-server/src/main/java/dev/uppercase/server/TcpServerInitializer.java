@@ -26,6 +26,7 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
     private final ChannelGroup connections;
     private final ServerStats stats;
     private final UppercaseHandler uppercase;
+    private final AddressFilterHandler addressFilter;
     private final String tooManyConnectionsReply;
     private final AtomicInteger open = new AtomicInteger();
     private final WarningThrottle rejectedWarning =
@@ -36,11 +37,19 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
         this.connections = connections;
         this.stats = stats;
         this.uppercase = new UppercaseHandler(settings, stats);
+        this.addressFilter = settings.addressFilter().isOpen() ? null
+                : new AddressFilterHandler(settings.addressFilter(), stats);
         this.tooManyConnectionsReply = LineFraming.tooManyConnectionsReply(settings.maxConnections());
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (addressFilter != null) {
+            ch.pipeline().addLast("filter", addressFilter);
+            if (!settings.addressFilter().accepts(ch.remoteAddress())) {
+                return; // the filter closes it unanswered: it never counts as opened or against the limit
+            }
+        }
         if (open.incrementAndGet() > settings.maxConnections()) {
             open.decrementAndGet();
             stats.connectionsRejected.increment();

@@ -104,7 +104,8 @@ class ServerSettingsTest {
             assertTrue(String.join(" ", option.description()).contains("Env " + env + "."),
                     option.longestName() + " help must name " + env);
             String value = option.type() == Duration.class ? "3s" : option.type() == Transport.class ? "nio"
-                    : option.longestName().contains("bind") ? "::1" : "4242";
+                    : option.longestName().contains("bind") ? "::1"
+                    : option.longestName().matches("--(allow|deny)") ? "10.0.0.0/8,::1" : "4242";
             ServerSettings fromEnv = parse(Map.of(env, value));
             ServerSettings fromFlag = parse(Map.of(), option.longestName(), value);
             assertEquals(fromFlag, fromEnv, env + " must act like " + option.longestName());

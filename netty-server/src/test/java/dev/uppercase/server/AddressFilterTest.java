@@ -1,0 +1,97 @@
+package dev.uppercase.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uppercase.testing.Await;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine.ParameterException;
+
+/** --allow and --deny, over TCP and UDP, on IPv4 and IPv6 loopback. */
+class AddressFilterTest {
+
+    private static UppercaseServer start(String bind, String... flags) throws ServerStartException {
+        String[] args = new String[flags.length + 4];
+        args[0] = "--bind";
+        args[1] = bind;
+        args[2] = "--port";
+        args[3] = "0";
+        System.arraycopy(flags, 0, args, 4, flags.length);
+        return UppercaseServer.start(ServerSettings.parse(args, Map.of()));
+    }
+
+    @ParameterizedTest(name = "{0} with {1} {2}")
+    @CsvSource({
+        "127.0.0.1, --allow, 127.0.0.0/8",
+        "127.0.0.1, --deny, '10.0.0.0/8,192.168.0.0/16'",
+        "::1, --allow, ::1/128",
+        "::1, --deny, 2001:db8::/32",
+    })
+    void anAllowedSourceIsServedOnBothProtocols(String bind, String flag, String ranges) throws Exception {
+        try (UppercaseServer server = start(bind, flag, ranges);
+                PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
+            assertEquals("ALLOWED\n", c.send("allowed\n").readLine());
+            assertEquals("ALLOWED", UdpServerTest.exchange(server.udpAddress(), "allowed"));
+            assertEquals(0, server.stats().connectionsFiltered() + server.stats().datagramsFiltered());
+        }
+    }
+
+    @ParameterizedTest(name = "{0} with {1} {2}")
+    @CsvSource({
+        "127.0.0.1, --allow, 10.0.0.0/8",
+        "127.0.0.1, --deny, 127.0.0.1",
+        "::1, --allow, 2001:db8::/32",
+        "::1, --deny, ::/0",
+        "127.0.0.1, --deny, 0.0.0.0/0",
+    })
+    void aRefusedSourceIsClosedUnansweredAndItsDatagramsDropped(String bind, String flag, String ranges)
+            throws Exception {
+        try (UppercaseServer server = start(bind, flag, ranges)) {
+            try (PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
+                try {
+                    c.send("refused?\n");
+                    assertEquals(null, c.readLine(), "closed without a reply");
+                } catch (IOException reset) {
+                    // closed before or while we wrote: also no reply
+                }
+            }
+            assertThrows(SocketTimeoutException.class,
+                    () -> UdpServerTest.exchange(server.udpAddress(), "refused?".getBytes(), 500));
+            Await.until("both refusals counted", Duration.ofSeconds(5),
+                    () -> server.stats().connectionsFiltered() == 1 && server.stats().datagramsFiltered() == 1);
+            assertEquals(0, server.stats().connectionsOpened(), "a refused connection is not an opened one");
+        }
+    }
+
+    @Test
+    void denyWinsOverAllow() {
+        AddressFilter f = AddressFilter.of(List.of("127.0.0.0/8"), List.of("127.0.0.2"));
+        assertTrue(f.accepts(new InetSocketAddress("127.0.0.1", 1)));
+        assertFalse(f.accepts(new InetSocketAddress("127.0.0.2", 1)));
+        assertFalse(f.accepts(new InetSocketAddress("::1", 1)), "allow lists only IPv4 here");
+    }
+
+    @Test
+    void emptyVariablesMeanNoRanges() {
+        ServerSettings s = ServerSettings.parse(new String[0], Map.of("UPPERCASE_ALLOW", "", "UPPERCASE_DENY", " "));
+        assertTrue(s.addressFilter().isOpen());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--allow=example.org/8", "--allow=10.0.0.0/33", "--deny=::1/129", "--deny=1.2.3.4/x",
+        "--allow=300.1.1.1"})
+    void aBadRangeIsAUsageError(String arg) {
+        assertThrows(ParameterException.class, () -> ServerSettings.parse(new String[] {arg}, Map.of()));
+    }
+}
