@@ -115,8 +115,8 @@ stand_in "$build_image" openjdk-17-jdk-headless,maven,ca-certificates,ca-certifi
 stand_in "$runtime_image" openjdk-17-jre-headless nothing_to_finish
 
 # --- the real compose file --------------------------------------------------------------------------------------
-if ss -Hltun 2>/dev/null | awk '{print $5}' | grep -qE '(^|:)12000$'; then
-    say "FAILED: port 12000 is in use on this host; the compose file publishes it"; exit 1
+if ss -Hltun 2>/dev/null | awk '{print $5}' | grep -qE '(^|:)(12000|9100)$'; then
+    say "FAILED: port 12000 or 9100 is in use on this host; the compose file publishes them"; exit 1
 fi
 say "docker-compose build and up"
 compose build >"$work/build.log" 2>&1 || { tail -40 "$work/build.log"; say "FAILED: image build"; exit 1; }
@@ -139,6 +139,13 @@ say "TCP through the published port: $tcp"
 udp=$(java -jar "$client_jar" --udp --host 127.0.0.1 --port 12000 hello over udp) || fail "UDP request"
 [ "$udp" = "HELLO OVER UDP" ] || fail "UDP reply was '$udp'"
 say "UDP through the published port: $udp"
+
+ready=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:9100/health/ready 2>/dev/null || python3 -c \
+    "import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:9100/health/ready').status)")
+[ "$ready" = 200 ] || fail "/health/ready answered '$ready'"
+python3 -c "import urllib.request,sys;b=urllib.request.urlopen('http://127.0.0.1:9100/metrics').read().decode();sys.exit(0 if 'uppercase_lines_in_total' in b else 1)" \
+    || fail "/metrics has no uppercase_lines_in_total"
+say "metrics and health through the published port 9100: ready, /metrics scraped"
 
 uid=$(docker exec "$container" id -u)
 [ "$uid" != 0 ] || fail "the server runs as root"

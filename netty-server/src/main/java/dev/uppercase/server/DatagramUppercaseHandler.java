@@ -34,6 +34,7 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket request) throws IOException {
+        stats.datagramsReceived.increment();
         if (!addressFilter.accepts(request.sender())) {
             stats.datagramsFiltered.increment(); // never answered: no reply to a source that is filtered
             dropWarning.warn("dropped a datagram from {}: not allowed ({})", request.sender(), addressFilter);
@@ -50,7 +51,11 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
             dropWarning.warn("dropped a datagram from {} over {} bytes", request.sender(), maxDatagramSize);
             return;
         }
-        String reply = Uppercase.apply(content.toString(Uppercase.CHARSET));
+        String text = content.toString(Uppercase.CHARSET);
+        if (text.indexOf('\uFFFD') >= 0) {
+            stats.decodeReplaced.increment();
+        }
+        String reply = Uppercase.apply(text);
         int replyBytes = ByteBufUtil.utf8Bytes(reply);
         if (replyBytes > maxDatagramSize) {
             stats.repliesTooLarge.increment();

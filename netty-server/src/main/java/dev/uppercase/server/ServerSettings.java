@@ -36,6 +36,7 @@ import picocli.CommandLine.ParameterException;
  * @param writeBufferSize reply bytes queued for a connection at which it stops being read (its high watermark)
  * @param transport the I/O transport; AUTO picks the fastest available
  * @param addressFilter which sources may connect or send datagrams
+ * @param metricsPort the HTTP port for /metrics and /health; null: no HTTP endpoint
  */
 public record ServerSettings(
         InetAddress bind,
@@ -49,12 +50,17 @@ public record ServerSettings(
         Duration idleTimeout,
         int writeBufferSize,
         Transport transport,
-        AddressFilter addressFilter) {
+        AddressFilter addressFilter,
+        Integer metricsPort) {
 
     public static final int DEFAULT_PORT = 12000;
 
     public InetSocketAddress tcpAddress() {
         return bind == null ? new InetSocketAddress(tcpPort) : new InetSocketAddress(bind, tcpPort);
+    }
+
+    public InetSocketAddress metricsAddress() {
+        return bind == null ? new InetSocketAddress(metricsPort) : new InetSocketAddress(bind, metricsPort);
     }
 
     public InetSocketAddress udpAddress() {
@@ -186,6 +192,11 @@ public record ServerSettings(
                         + "Env UPPERCASE_DENY.")
         List<String> deny = List.of();
 
+        @Option(names = "--metrics-port", paramLabel = "N",
+                description = "HTTP port for /metrics (Prometheus) and /health/live, /health/ready (default: off). "
+                        + "Env UPPERCASE_METRICS_PORT.")
+        Integer metricsPort;
+
         ServerSettings toSettings(CommandLine cl) {
             return new ServerSettings(
                     bindAddress(cl),
@@ -199,7 +210,8 @@ public record ServerSettings(
                     idleTimeout,
                     within(cl, "--write-buffer-size", writeBufferSize, 1024, 64 * 1024 * 1024),
                     transport,
-                    addressFilter(cl));
+                    addressFilter(cl),
+                    metricsPort == null ? null : port(cl, "--metrics-port", metricsPort));
         }
 
         private AddressFilter addressFilter(CommandLine cl) {

@@ -14,6 +14,10 @@ public final class ServerStats {
     final LongAdder idleClosed = new LongAdder();
     private final AtomicLong peakPendingOutboundBytes = new AtomicLong();
     final LongAdder linesReceived = new LongAdder();
+    final LongAdder bytesIn = new LongAdder();
+    final LongAdder bytesOut = new LongAdder();
+    final LongAdder decodeReplaced = new LongAdder();
+    final LongAdder datagramsReceived = new LongAdder();
     final LongAdder linesTooLong = new LongAdder();
     final LongAdder datagramsAnswered = new LongAdder();
     final LongAdder datagramsTooLarge = new LongAdder();
@@ -58,6 +62,23 @@ public final class ServerStats {
     /** TCP request lines handed to the transform (partial lines answered on a quiet period or close included). */
     public long linesReceived() {
         return linesReceived.sum();
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    /** Lines and datagrams whose text held U+FFFD: bytes that were not UTF-8 (or a U+FFFD that was sent). */
+    public long decodeReplaced() {
+        return decodeReplaced.sum();
+    }
+
+    public long datagramsReceived() {
+        return datagramsReceived.sum();
     }
 
     public long linesTooLong() {

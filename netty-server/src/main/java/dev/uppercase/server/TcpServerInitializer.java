@@ -27,6 +27,7 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
     private final ServerStats stats;
     private final UppercaseHandler uppercase;
     private final AddressFilterHandler addressFilter;
+    private final ByteCounter byteCounter;
     private final String tooManyConnectionsReply;
     private final AtomicInteger open = new AtomicInteger();
     private final WarningThrottle rejectedWarning =
@@ -37,6 +38,7 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
         this.connections = connections;
         this.stats = stats;
         this.uppercase = new UppercaseHandler(settings, stats);
+        this.byteCounter = new ByteCounter(stats);
         this.addressFilter = settings.addressFilter().isOpen() ? null
                 : new AddressFilterHandler(settings.addressFilter(), stats);
         this.tooManyConnectionsReply = LineFraming.tooManyConnectionsReply(settings.maxConnections());
@@ -63,6 +65,7 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
         connections.add(ch);
         stats.connectionsOpened.increment();
         ChannelPipeline p = ch.pipeline();
+        p.addLast("bytes", byteCounter);
         p.addLast("framer", new LineFrameDecoder(settings.maxLineLength(), settings.quietPeriod()));
         p.addLast("decoder", DECODER);
         if (!settings.idleTimeout().isZero()) {

@@ -48,6 +48,9 @@ public final class UppercaseServer implements AutoCloseable {
     private Channel tcpChannel;
     private final List<Channel> udpChannels = new ArrayList<>();
     private final Transport transport;
+    private ServerMetrics metrics;
+    private Channel metricsChannel;
+    private volatile boolean ready;
 
     public static void main(String[] args) {
         ServerSettings settings = ServerSettings.fromMain(args, System.getenv());
@@ -96,10 +99,11 @@ public final class UppercaseServer implements AutoCloseable {
             server.shutdownEventLoops();
             throw e;
         }
-        log.info("uppercase-server {} ready: tcp {}, udp {} ({} transport, {} UDP socket(s); max {} connections, "
+        server.ready = true;
+        log.info("uppercase-server {} ready: tcp {}, udp {}{} ({} transport, {} UDP socket(s); max {} connections, "
                         + "lines up to {} bytes, datagrams up to {} bytes, idle timeout {})",
                 ServerSettings.Version.current(), describe(server.tcpAddress()), describe(server.udpAddress()),
-                transport, server.udpChannels.size(), settings.maxConnections(),
+                server.metricsChannel == null ? "" : ", http " + describe(server.metricsAddress()), transport, server.udpChannels.size(), settings.maxConnections(),
                 settings.maxLineLength(), settings.maxDatagramSize(), Durations.format(settings.idleTimeout()));
         return server;
     }
@@ -131,6 +135,19 @@ public final class UppercaseServer implements AutoCloseable {
             udp.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, slot)
                     .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(slot * 8));
         }
+        if (settings.metricsPort() != null) {
+            metrics = new ServerMetrics(stats, connections::size, tcpGroup, udpGroup);
+            ServerBootstrap http = new ServerBootstrap()
+                    .group(acceptGroup, tcpGroup)
+                    .channel(transport.serverSocketChannel())
+                    .childHandler(new MetricsServerInitializer(new HttpEndpointHandler(metrics, () -> ready)));
+            try {
+                metricsChannel = bind("HTTP", http.bind(settings.metricsAddress()), settings.metricsAddress());
+            } catch (ServerStartException e) {
+                tcpChannel.close().syncUninterruptibly();
+                throw e;
+            }
+        }
         try {
             InetSocketAddress address = settings.udpAddress();
             for (int i = 0; i < udpSockets(transport); i++) {
@@ -141,6 +158,9 @@ public final class UppercaseServer implements AutoCloseable {
         } catch (ServerStartException e) {
             tcpChannel.close().syncUninterruptibly();
             udpChannels.forEach(ch -> ch.close().syncUninterruptibly());
+            if (metricsChannel != null) {
+                metricsChannel.close().syncUninterruptibly();
+            }
             throw e;
         }
     }
@@ -169,6 +189,16 @@ public final class UppercaseServer implements AutoCloseable {
 
     public InetSocketAddress udpAddress() {
         return (InetSocketAddress) udpChannels.get(0).localAddress();
+    }
+
+    /** The HTTP endpoint's address; null when --metrics-port is not set. */
+    public InetSocketAddress metricsAddress() {
+        return metricsChannel == null ? null : (InetSocketAddress) metricsChannel.localAddress();
+    }
+
+    /** True once TCP and UDP are bound, false again as soon as a stop begins (what /health/ready reports). */
+    public boolean isReady() {
+        return ready;
     }
 
     public Transport transport() {
@@ -206,6 +236,7 @@ public final class UppercaseServer implements AutoCloseable {
             awaitStopped();
             return;
         }
+        ready = false; // a load balancer stops sending new clients while the drain runs
         log.info("stopping: draining {} connection(s)", connections.size());
         tcpChannel.close().syncUninterruptibly();
         udpChannels.forEach(ch -> ch.close().syncUninterruptibly());
@@ -217,6 +248,10 @@ public final class UppercaseServer implements AutoCloseable {
             log.warn("drain timeout ({} ms): closing {} connection(s) not yet finished",
                     drainMillis, connections.size());
             connections.close().awaitUninterruptibly();
+        }
+        if (metricsChannel != null) {
+            metricsChannel.close().syncUninterruptibly();
+            metrics.close();
         }
         shutdownEventLoops();
         log.info("stopped");

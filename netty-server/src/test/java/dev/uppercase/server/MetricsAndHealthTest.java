@@ -1,0 +1,95 @@
+package dev.uppercase.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uppercase.testing.Await;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP endpoint: /metrics scraped and parsed after known traffic, and the health states around a stop. */
+class MetricsAndHealthTest {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private HttpResponse<String> get(UppercaseServer server, String path) throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + server.metricsAddress().getPort() + path);
+        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Prometheus text: "name{labels} value" lines, comments skipped. */
+    private static Map<String, Double> parse(String exposition) {
+        Map<String, Double> values = new HashMap<>();
+        for (String line : exposition.split("\n")) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            values.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+        }
+        return values;
+    }
+
+    @Test
+    void metricsCountKnownTrafficExactly() throws Exception {
+        try (UppercaseServer server = Servers.start("--metrics-port", "0", "--max-line-length", "10")) {
+            try (PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
+                c.send("one\ntwo\n");
+                c.send(new byte[] {'b', (byte) 0xFF, '\n'}); // one invalid byte: replaced
+                c.send("this line is too long\n");
+                c.readLine();
+                c.readLine();
+                c.readLine();
+                c.readLine();
+            }
+            UdpServerTest.exchange(server.udpAddress(), "datagram");
+            UdpServerTest.exchange(server.udpAddress(), new byte[0], 10_000);
+            Await.until("the connection is closed", Duration.ofSeconds(5), () -> server.connectionCount() == 0);
+
+            HttpResponse<String> response = get(server, "/metrics");
+            assertEquals(200, response.statusCode());
+            assertEquals(HttpEndpointHandler.PROMETHEUS_TEXT, response.headers().firstValue("content-type").orElse(""));
+            Map<String, Double> m = parse(response.body());
+            assertEquals(1.0, m.get("uppercase_connections_opened_total"));
+            assertEquals(0.0, m.get("uppercase_connections_active"));
+            assertEquals(3.0, m.get("uppercase_lines_in_total"), "one, two, and the replaced line");
+            assertEquals(1.0, m.get("uppercase_errors_total{kind=\"line_too_long\"}"));
+            assertEquals(1.0, m.get("uppercase_errors_total{kind=\"decode_replaced\"}"));
+            assertEquals(0.0, m.get("uppercase_errors_total{kind=\"idle_close\"}"));
+            assertEquals(8.0 + 3 + 22, m.get("uppercase_bytes_in_total"));
+            assertEquals(2.0, m.get("uppercase_datagrams_in_total"));
+            assertEquals(2.0, m.get("uppercase_datagrams_out_total"));
+            assertEquals(0.0, m.get("uppercase_datagrams_dropped_total"));
+            assertTrue(m.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes")), "JVM metrics");
+            assertTrue(m.keySet().stream().anyMatch(k -> k.startsWith("netty_")), "Netty metrics");
+        }
+    }
+
+    @Test
+    void readyWhileServingNotReadyWhileDrainingLiveThroughout() throws Exception {
+        UppercaseServer server = Servers.start("--metrics-port", "0", "--drain-timeout", "10s");
+        assertEquals(200, get(server, "/health/ready").statusCode());
+        assertEquals(200, get(server, "/health/live").statusCode());
+        assertEquals(404, get(server, "/nothing").statusCode());
+        PlainTcpClient holdsTheDrain = new PlainTcpClient(server.tcpAddress());
+        CompletableFuture<Void> stop;
+        try {
+            assertEquals("X\n", holdsTheDrain.send("x\n").readLine());
+            stop = CompletableFuture.runAsync(server::close);
+            Await.until("the stop to begin", Duration.ofSeconds(5), () -> !server.isReady());
+            assertEquals(503, get(server, "/health/ready").statusCode(), "not ready while draining");
+            assertEquals(200, get(server, "/health/live").statusCode(), "still alive while draining");
+        } finally {
+            holdsTheDrain.close(); // the drain ends when its last client closes
+        }
+        stop.get(15, TimeUnit.SECONDS);
+    }
+}
