@@ -157,7 +157,7 @@ public final class UppercaseClient {
             }
         };
         if (settings.udp()) {
-            udpLines(new LineReader(input), raw, UDP_WINDOW, false);
+            udpLines(new LineReader(input), raw, null);
         } else {
             tcpFilter(input, raw);
         }
@@ -207,7 +207,7 @@ public final class UppercaseClient {
         };
         LineReader lines = new LineReader(in);
         if (settings.udp()) {
-            udpLines(lines, printer, 1, true);
+            udpLines(lines, printer, screen);
             return;
         }
         try (TcpSession session = TcpSession.connect(settings, printer)) {
@@ -232,20 +232,21 @@ public final class UppercaseClient {
         return line;
     }
 
-    /** Lines over UDP; {@code oneAtATime} waits for each reply before reading on (and prompts). */
-    private void udpLines(LineReader lines, ReplySink sink, int window, boolean interactiveDialogue)
-            throws ClientException, IOException {
-        PrintStream screen = new PrintStream(out, true, Uppercase.CHARSET);
-        try (UdpSession session = UdpSession.open(settings, sink, window)) {
+    /**
+     * Lines over UDP. With a {@code dialogue} screen, one at a time: prompt, send, wait for the reply; without, up to
+     * {@link #UDP_WINDOW} in flight.
+     */
+    private void udpLines(LineReader lines, ReplySink sink, PrintStream dialogue) throws ClientException, IOException {
+        try (UdpSession session = UdpSession.open(settings, sink, dialogue == null ? UDP_WINDOW : 1)) {
             Line line;
-            while ((line = interactiveDialogue ? prompt(screen, lines) : lines.next()) != null) {
+            while ((line = dialogue != null ? prompt(dialogue, lines) : lines.next()) != null) {
                 if (!session.send(line)) {
                     refused++;
                     err.println("uppercase-client: line " + line.number() + ": not sent: its datagram or its reply "
                             + "would be over the " + settings.maxDatagramSize() + "-byte limit");
                     continue;
                 }
-                if (interactiveDialogue) {
+                if (dialogue != null) {
                     session.awaitReplies();
                 }
             }

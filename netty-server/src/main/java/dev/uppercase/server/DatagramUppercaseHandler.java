@@ -52,9 +52,7 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
             return;
         }
         String text = content.toString(Uppercase.CHARSET);
-        if (text.indexOf('\uFFFD') >= 0) {
-            stats.decodeReplaced.increment();
-        }
+        stats.noteDecoded(text);
         String reply = Uppercase.apply(text);
         int replyBytes = ByteBufUtil.utf8Bytes(reply);
         if (replyBytes > maxDatagramSize) {

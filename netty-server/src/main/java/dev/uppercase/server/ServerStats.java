@@ -52,6 +52,13 @@ public final class ServerStats {
         return peakPendingOutboundBytes.get();
     }
 
+    /** Counts a decoded line or datagram that holds U+FFFD. O(1) for Latin-1 text, which cannot hold it. */
+    void noteDecoded(String text) {
+        if (text.indexOf('\uFFFD') >= 0) {
+            decodeReplaced.increment();
+        }
+    }
+
     void recordPendingOutbound(Channel ch) {
         ChannelOutboundBuffer buffer = ch.unsafe().outboundBuffer();
         if (buffer != null) {

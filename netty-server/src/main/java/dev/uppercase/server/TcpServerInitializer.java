@@ -46,11 +46,11 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        if (addressFilter != null) {
+        if (addressFilter != null && !settings.addressFilter().accepts(ch.remoteAddress())) {
+            // Netty's filter closes it unanswered, and counts it; it never counts as opened or against the limit.
+            // An accepted connection does not get the filter at all: it would only accept and remove itself.
             ch.pipeline().addLast("filter", addressFilter);
-            if (!settings.addressFilter().accepts(ch.remoteAddress())) {
-                return; // the filter closes it unanswered: it never counts as opened or against the limit
-            }
+            return;
         }
         if (open.incrementAndGet() > settings.maxConnections()) {
             open.decrementAndGet();

@@ -38,9 +38,7 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, String line) {
         stats.linesReceived.increment();
-        if (line.indexOf('\uFFFD') >= 0) { // O(1) for Latin-1 text, which cannot hold it
-            stats.decodeReplaced.increment();
-        }
+        stats.noteDecoded(line);
         ctx.write(Uppercase.apply(line), ctx.voidPromise());
     }
 

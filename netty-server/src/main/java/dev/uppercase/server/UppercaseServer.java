@@ -96,14 +96,18 @@ public final class UppercaseServer implements AutoCloseable {
         try {
             server.bind();
         } catch (ServerStartException e) {
-            server.shutdownEventLoops();
+            server.shutdownEventLoops(); // closes whatever was bound: every channel lives on these loops
+            if (server.metrics != null) {
+                server.metrics.close();
+            }
             throw e;
         }
         server.ready = true;
         log.info("uppercase-server {} ready: tcp {}, udp {}{} ({} transport, {} UDP socket(s); max {} connections, "
                         + "lines up to {} bytes, datagrams up to {} bytes, idle timeout {})",
                 ServerSettings.Version.current(), describe(server.tcpAddress()), describe(server.udpAddress()),
-                server.metricsChannel == null ? "" : ", http " + describe(server.metricsAddress()), transport, server.udpChannels.size(), settings.maxConnections(),
+                server.metricsChannel == null ? "" : ", http " + describe(server.metricsAddress()), transport,
+                server.udpChannels.size(), settings.maxConnections(),
                 settings.maxLineLength(), settings.maxDatagramSize(), Durations.format(settings.idleTimeout()));
         return server;
     }
@@ -141,27 +145,13 @@ public final class UppercaseServer implements AutoCloseable {
                     .group(acceptGroup, tcpGroup)
                     .channel(transport.serverSocketChannel())
                     .childHandler(new MetricsServerInitializer(new HttpEndpointHandler(metrics, () -> ready)));
-            try {
-                metricsChannel = bind("HTTP", http.bind(settings.metricsAddress()), settings.metricsAddress());
-            } catch (ServerStartException e) {
-                tcpChannel.close().syncUninterruptibly();
-                throw e;
-            }
+            metricsChannel = bind("HTTP", http.bind(settings.metricsAddress()), settings.metricsAddress());
         }
-        try {
-            InetSocketAddress address = settings.udpAddress();
-            for (int i = 0; i < udpSockets(transport); i++) {
-                Channel ch = bind("UDP", udp.bind(address), address);
-                udpChannels.add(ch);
-                address = (InetSocketAddress) ch.localAddress(); // port 0 chose a port: the others share it
-            }
-        } catch (ServerStartException e) {
-            tcpChannel.close().syncUninterruptibly();
-            udpChannels.forEach(ch -> ch.close().syncUninterruptibly());
-            if (metricsChannel != null) {
-                metricsChannel.close().syncUninterruptibly();
-            }
-            throw e;
+        InetSocketAddress address = settings.udpAddress();
+        for (int i = 0; i < udpSockets(transport); i++) {
+            Channel ch = bind("UDP", udp.bind(address), address);
+            udpChannels.add(ch);
+            address = (InetSocketAddress) ch.localAddress(); // port 0 chose a port: the others share it
         }
     }
 

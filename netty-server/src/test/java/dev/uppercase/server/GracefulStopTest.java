@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uppercase.testing.Await;
 import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -70,6 +73,22 @@ class GracefulStopTest {
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             assertTrue(tookMillis < 5_000, "stopped in " + tookMillis + " ms");
             assertEquals(0, server.connectionCount());
+        }
+    }
+
+    @Test
+    void aStartThatFailsOnUdpReleasesTheTcpPortItHadBound() throws Exception {
+        try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"));
+                ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int tcpPort = probe.getLocalPort();
+            probe.close(); // a free TCP port for the server to take first
+            ServerStartException e = assertThrows(ServerStartException.class, () -> UppercaseServer.start(
+                    Servers.settings("--tcp-port", "" + tcpPort, "--udp-port", "" + taken.getLocalPort())));
+            assertTrue(e.getMessage().startsWith("cannot listen on UDP"), e.getMessage());
+            try (ServerSocket again = new ServerSocket(tcpPort, 1,
+                    InetAddress.getByName("127.0.0.1"))) {
+                assertEquals(tcpPort, again.getLocalPort(), "the TCP listener was closed with the event loops");
+            }
         }
     }
 }
