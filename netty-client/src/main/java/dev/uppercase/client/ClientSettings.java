@@ -3,6 +3,7 @@ package dev.uppercase.client;
 import dev.uppercase.codec.Datagrams;
 import dev.uppercase.codec.Durations;
 import dev.uppercase.codec.Environment;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import picocli.CommandLine.ParameterException;
  * Everything the client can be told, in one immutable record, from flags and {@code UPPERCASE_*} environment
  * variables (a flag wins over its variable).
  *
+ * @param tls TLS settings; null for plain TCP or UDP
  * @param words one-shot text; empty for interactive or filter mode
  */
 record ClientSettings(
@@ -32,7 +34,20 @@ record ClientSettings(
         int maxDatagramSize,
         int maxReplyLength,
         boolean verbose,
+        Tls tls,
         List<String> words) {
+
+    static final int DEFAULT_PORT = 12000;
+    static final int DEFAULT_TLS_PORT = 12443;
+
+    /**
+     * Talking to the server's TLS listener.
+     *
+     * @param ca the CA certificates (PEM) to trust the server by; null: the JDK's default trust store
+     * @param cert a client certificate chain (PEM) for a server that asks for one; null: none
+     * @param key that certificate's private key (PEM, unencrypted PKCS#8)
+     */
+    record Tls(Path ca, Path cert, Path key) {}
 
 
     static ClientSettings parse(String[] args, Map<String, String> env) {
@@ -89,9 +104,10 @@ record ClientSettings(
                 description = "Server host (default ${DEFAULT-VALUE}). Env UPPERCASE_HOST.")
         String host;
 
-        @Option(names = "--port", paramLabel = "N", defaultValue = "12000",
-                description = "Server port, TCP or UDP (default ${DEFAULT-VALUE}). Env UPPERCASE_PORT.")
-        int port;
+        @Option(names = "--port", paramLabel = "N",
+                description = "Server port, TCP or UDP (default " + DEFAULT_PORT + ", with --tls " + DEFAULT_TLS_PORT
+                        + "). Env UPPERCASE_PORT.")
+        Integer port;
 
         @Option(names = "--udp", description = "Use UDP: one datagram per line. Env UPPERCASE_UDP.")
         boolean udp;
@@ -130,19 +146,54 @@ record ClientSettings(
                         + "Env UPPERCASE_MAX_REPLY_LENGTH.")
         int maxReplyLength;
 
+        @Option(names = "--tls", description = "TCP over TLS (1.2 or 1.3), checking the server's certificate and name. "
+                + "Env UPPERCASE_TLS.")
+        boolean tls;
+
+        @Option(names = "--tls-ca", paramLabel = "FILE",
+                description = "With --tls: trust the CA certificates in this PEM file (default: the JDK's trusted "
+                        + "CAs). Env UPPERCASE_TLS_CA.")
+        Path tlsCa;
+
+        @Option(names = "--tls-cert", paramLabel = "FILE",
+                description = "With --tls: present this client certificate (PEM) when the server asks for one. "
+                        + "Env UPPERCASE_TLS_CERT.")
+        Path tlsCert;
+
+        @Option(names = "--tls-key", paramLabel = "FILE",
+                description = "The client certificate's private key (PEM, unencrypted PKCS#8). Env UPPERCASE_TLS_KEY.")
+        Path tlsKey;
+
         @Option(names = {"-v", "--verbose"}, description = "Show stack traces of errors. Env UPPERCASE_VERBOSE.")
         boolean verbose;
 
         ClientSettings toSettings(CommandLine cl) {
-            within(cl, "--port", port, 1, 65_535);
+            int serverPort = port != null ? port : tls ? DEFAULT_TLS_PORT : DEFAULT_PORT;
+            within(cl, "--port", serverPort, 1, 65_535);
             within(cl, "--tries", tries, 1, 100);
             within(cl, "--max-datagram-size", maxDatagramSize, 0, 65_527);
             within(cl, "--max-reply-length", maxReplyLength, 1, Integer.MAX_VALUE - 2);
             positive(cl, "--timeout", timeout);
             positive(cl, "--connect-timeout", connectTimeout);
             positive(cl, "--reply-timeout", replyTimeout);
-            return new ClientSettings(host, port, udp, interactive, timeout, tries, connectTimeout, replyTimeout,
-                    maxDatagramSize, maxReplyLength, verbose, List.copyOf(words));
+            return new ClientSettings(host, serverPort, udp, interactive, timeout, tries, connectTimeout, replyTimeout,
+                    maxDatagramSize, maxReplyLength, verbose, tls(cl), List.copyOf(words));
+        }
+
+        private Tls tls(CommandLine cl) {
+            if (!tls) {
+                if (tlsCa != null || tlsCert != null || tlsKey != null) {
+                    throw new ParameterException(cl, "--tls-ca, --tls-cert and --tls-key need --tls");
+                }
+                return null;
+            }
+            if (udp) {
+                throw new ParameterException(cl, "--tls is for TCP: it cannot go with --udp");
+            }
+            if ((tlsCert == null) != (tlsKey == null)) {
+                throw new ParameterException(cl, "--tls-cert and --tls-key go together");
+            }
+            return new Tls(tlsCa, tlsCert, tlsKey);
         }
 
         private static void within(CommandLine cl, String flag, int value, int min, int max) {

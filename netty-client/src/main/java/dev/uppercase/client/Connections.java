@@ -3,6 +3,7 @@ package dev.uppercase.client;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.security.cert.CertPathBuilderException;
 import java.nio.channels.UnresolvedAddressException;
 
 /** Turns the ways a connection can fail into the one line a user should read. */
@@ -25,5 +26,16 @@ final class Connections {
         }
         return new ClientException(ExitCodes.CANNOT_CONNECT,
                 "cannot connect to " + where + (s.udp() ? " (UDP)" : "") + ": " + why, cause);
+    }
+
+    static ClientException tlsHandshakeFailed(ClientSettings s, Throwable cause) {
+        String why = String.valueOf(cause.getMessage());
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof CertPathBuilderException) { // the JDK says "PKIX path building failed: ..."
+                why = "the server's certificate is not signed by a CA this client trusts (name it with --tls-ca)";
+            }
+        }
+        return new ClientException(ExitCodes.CANNOT_CONNECT,
+                "TLS handshake with " + s.host() + ":" + s.port() + " failed: " + why, cause);
     }
 }

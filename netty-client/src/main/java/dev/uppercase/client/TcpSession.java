@@ -6,7 +6,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -18,6 +17,9 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +49,7 @@ final class TcpSession implements AutoCloseable {
     }
 
     static TcpSession connect(ClientSettings settings, ReplySink sink) throws ClientException {
+        SslContext tls = settings.tls() == null ? null : ClientTls.context(settings.tls());
         TcpSession session = new TcpSession(settings, sink);
         Bootstrap bootstrap = new Bootstrap()
                 .group(session.group)
@@ -59,6 +62,9 @@ final class TcpSession implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("ssl", tls.newHandler(ch.alloc(), settings.host(), settings.port()));
+                        }
                         ch.pipeline()
                                 .addLast("framer", new LineFrameDecoder(settings.maxReplyLength(), Duration.ZERO))
                                 .addLast("replies", session.new ReplyHandler());
@@ -70,6 +76,11 @@ final class TcpSession implements AutoCloseable {
             throw Connections.cannotConnect(settings, connected.cause());
         }
         session.channel = connected.channel();
+        SslHandler ssl = session.channel.pipeline().get(SslHandler.class);
+        if (ssl != null && !ssl.handshakeFuture().awaitUninterruptibly().isSuccess()) {
+            session.close();
+            throw Connections.tlsHandshakeFailed(settings, ssl.handshakeFuture().cause());
+        }
         return session;
     }
 
@@ -88,11 +99,17 @@ final class TcpSession implements AutoCloseable {
         }
     }
 
-    /** Half-closes: the server answers any unterminated last line, then closes its side. */
+    /**
+     * Half-closes: the server answers any unterminated last line, then closes its side. Over TLS, close_notify comes
+     * first, and is what the server goes by (TLS 1.3 keeps the other direction open; under TLS 1.2 the server can
+     * only answer what it had read before).
+     */
     void finishSending() {
         // Netty's shutdownOutput fails writes still queued, so it waits for the last one.
+        SslHandler ssl = channel.pipeline().get(SslHandler.class);
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER)
-                .addListener((ChannelFutureListener) written -> ((SocketChannel) channel).shutdownOutput());
+                .addListener(written -> (ssl == null ? channel.newSucceededFuture() : ssl.closeOutbound())
+                        .addListener(notified -> ((SocketChannel) channel).shutdownOutput()));
     }
 
     /** Waits until every line sent has its reply; fails if the server closes first or goes silent too long. */
@@ -193,7 +210,7 @@ final class TcpSession implements AutoCloseable {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof ChannelInputShutdownEvent) {
+            if (evt instanceof ChannelInputShutdownEvent || evt instanceof SslCloseCompletionEvent) {
                 ctx.close(); // the server has sent all it will: whatever is still owed will not come
             }
             ctx.fireUserEventTriggered(evt);

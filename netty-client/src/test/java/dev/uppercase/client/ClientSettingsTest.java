@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uppercase.codec.Environment;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -46,11 +47,25 @@ class ClientSettingsTest {
             boolean flag = option.arity().max() == 0;
             String value = flag ? "true" : option.type() == Duration.class ? "3s"
                     : option.type() == String.class ? "example.org" : "7";
-            ClientSettings fromEnv = ClientSettings.parse(new String[0], Map.of(env, value));
-            ClientSettings fromFlag = ClientSettings.parse(
-                    flag ? new String[] {option.longestName()} : new String[] {option.longestName(), value}, Map.of());
+            // The TLS files need --tls (and a certificate its key): set those too, and look for the change against them.
+            List<String> companions = new ArrayList<>();
+            if (option.longestName().startsWith("--tls-")) {
+                companions.add("--tls");
+            }
+            if (option.longestName().matches("--tls-(cert|key)")) {
+                companions.addAll(List.of(option.longestName().equals("--tls-cert") ? "--tls-key" : "--tls-cert", "x"));
+            }
+            ClientSettings fromEnv = ClientSettings.parse(companions.toArray(String[]::new), Map.of(env, value));
+            ClientSettings without = option.longestName().startsWith("--tls-")
+                    ? ClientSettings.parse(new String[] {"--tls", "--tls-cert", "c", "--tls-key", "k"}, Map.of())
+                    : defaults;
+            companions.add(option.longestName());
+            if (!flag) {
+                companions.add(value);
+            }
+            ClientSettings fromFlag = ClientSettings.parse(companions.toArray(String[]::new), Map.of());
             assertEquals(fromFlag, fromEnv, env + " must act like " + option.longestName());
-            assertNotEquals(defaults, fromFlag, option.longestName() + " must change a setting");
+            assertNotEquals(without, fromFlag, option.longestName() + " must change a setting");
         }
     }
 

@@ -24,7 +24,7 @@ final class ServerMetrics {
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     ServerMetrics(ServerStats stats, IntSupplier activeConnections, EventLoopGroup... groups) {
-        counter("uppercase_connections_opened", "TCP connections accepted and served", stats, ServerStats::connectionsOpened);
+        counter("uppercase_connections_opened", "TCP and TLS connections accepted and served", stats, ServerStats::connectionsOpened);
         counter("uppercase_connections_rejected", "TCP connections turned away at the connection limit", stats,
                 ServerStats::connectionsRejected);
         counter("uppercase_connections_filtered", "TCP connections refused by --allow/--deny", stats,
@@ -43,6 +43,7 @@ final class ServerMetrics {
         errors("line_too_long", stats, ServerStats::linesTooLong);
         errors("idle_close", stats, ServerStats::idleClosed);
         errors("decode_replaced", stats, ServerStats::decodeReplaced);
+        errors("tls_handshake", stats, ServerStats::tlsFailed);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,7 @@ import picocli.CommandLine.ParameterException;
  * @param transport the I/O transport; AUTO picks the fastest available
  * @param addressFilter which sources may connect or send datagrams
  * @param metricsPort the HTTP port for /metrics and /health; null: no HTTP endpoint
+ * @param tls the TLS listener; null: none
  */
 public record ServerSettings(
         InetAddress bind,
@@ -51,9 +53,21 @@ public record ServerSettings(
         int writeBufferSize,
         Transport transport,
         AddressFilter addressFilter,
-        Integer metricsPort) {
+        Integer metricsPort,
+        TlsSettings tls) {
 
     public static final int DEFAULT_PORT = 12000;
+
+    /**
+     * The TLS listener: the same line protocol as plain TCP, behind a TLS 1.2+ handshake.
+     *
+     * @param port TCP port of the TLS listener (0: any free port)
+     * @param cert the certificate chain, PEM
+     * @param key its private key, PEM, unencrypted PKCS#8
+     * @param clientCa when set, clients must present a certificate signed by one of these (PEM); null: no client auth
+     * @param handshakeTimeout a connection that has not finished its handshake by then is closed
+     */
+    public record TlsSettings(int port, Path cert, Path key, Path clientCa, Duration handshakeTimeout) {}
 
     public InetSocketAddress tcpAddress() {
         return bind == null ? new InetSocketAddress(tcpPort) : new InetSocketAddress(bind, tcpPort);
@@ -61,6 +75,11 @@ public record ServerSettings(
 
     public InetSocketAddress metricsAddress() {
         return bind == null ? new InetSocketAddress(metricsPort) : new InetSocketAddress(bind, metricsPort);
+    }
+
+    /** The TLS listener's address; call only when {@link #tls()} is set. */
+    public InetSocketAddress tlsAddress() {
+        return bind == null ? new InetSocketAddress(tls.port()) : new InetSocketAddress(bind, tls.port());
     }
 
     public InetSocketAddress udpAddress() {
@@ -197,6 +216,30 @@ public record ServerSettings(
                         + "Env UPPERCASE_METRICS_PORT.")
         Integer metricsPort;
 
+        @Option(names = "--tls-port", paramLabel = "N",
+                description = "Port of a TLS listener for the same line protocol (default: off; 12443 is usual). "
+                        + "Needs --tls-cert and --tls-key. Env UPPERCASE_TLS_PORT.")
+        Integer tlsPort;
+
+        @Option(names = "--tls-cert", paramLabel = "FILE",
+                description = "The TLS certificate chain, PEM. Env UPPERCASE_TLS_CERT.")
+        Path tlsCert;
+
+        @Option(names = "--tls-key", paramLabel = "FILE",
+                description = "The certificate's private key, PEM, unencrypted PKCS#8 (BEGIN PRIVATE KEY). "
+                        + "Env UPPERCASE_TLS_KEY.")
+        Path tlsKey;
+
+        @Option(names = "--tls-client-ca", paramLabel = "FILE",
+                description = "Require a client certificate signed by a CA in this PEM file (default: none "
+                        + "asked for). Env UPPERCASE_TLS_CLIENT_CA.")
+        Path tlsClientCa;
+
+        @Option(names = "--tls-handshake-timeout", paramLabel = "DURATION", defaultValue = "10s",
+                description = "Close a TLS connection whose handshake has not finished by then "
+                        + "(default ${DEFAULT-VALUE}). Env UPPERCASE_TLS_HANDSHAKE_TIMEOUT.")
+        Duration tlsHandshakeTimeout;
+
         ServerSettings toSettings(CommandLine cl) {
             return new ServerSettings(
                     bindAddress(cl),
@@ -211,7 +254,24 @@ public record ServerSettings(
                     within(cl, "--write-buffer-size", writeBufferSize, 1024, 64 * 1024 * 1024),
                     transport,
                     addressFilter(cl),
-                    metricsPort == null ? null : port(cl, "--metrics-port", metricsPort));
+                    metricsPort == null ? null : port(cl, "--metrics-port", metricsPort),
+                    tls(cl));
+        }
+
+        private TlsSettings tls(CommandLine cl) {
+            if (tlsPort == null) {
+                if (tlsCert != null || tlsKey != null || tlsClientCa != null) {
+                    throw new ParameterException(cl, "--tls-cert, --tls-key and --tls-client-ca need --tls-port");
+                }
+                return null;
+            }
+            if (tlsCert == null || tlsKey == null) {
+                throw new ParameterException(cl, "--tls-port needs --tls-cert and --tls-key");
+            }
+            if (tlsHandshakeTimeout.isZero()) {
+                throw new ParameterException(cl, "invalid value for --tls-handshake-timeout: must be more than 0");
+            }
+            return new TlsSettings(port(cl, "--tls-port", tlsPort), tlsCert, tlsKey, tlsClientCa, tlsHandshakeTimeout);
         }
 
         private AddressFilter addressFilter(CommandLine cl) {

@@ -22,6 +22,7 @@ public final class ServerStats {
     final LongAdder datagramsAnswered = new LongAdder();
     final LongAdder datagramsTooLarge = new LongAdder();
     final LongAdder repliesTooLarge = new LongAdder();
+    final LongAdder tlsFailed = new LongAdder();
 
     public long connectionsOpened() {
         return connectionsOpened.sum();
@@ -99,6 +100,11 @@ public final class ServerStats {
     /** Datagrams that arrived over the maximum size and were dropped unanswered. */
     public long datagramsTooLarge() {
         return datagramsTooLarge.sum();
+    }
+
+    /** TLS connections that failed their handshake, or spoke plain text to the TLS port. */
+    public long tlsFailed() {
+        return tlsFailed.sum();
     }
 
     /** Datagrams whose upper case would have been over the maximum size, so no reply was sent. */

@@ -10,14 +10,17 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.string.StringDecoder;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TCP pipeline, in the order bytes flow: framing, decoding, the idle clock, encoding, backpressure, the transform.
- * A connection over the limit gets one line and is closed.
+ * The TCP pipeline, in the order bytes flow: (on the TLS listener: TLS,) framing, decoding, the idle clock, encoding,
+ * backpressure, the transform. A connection over the limit gets one line and is closed.
  */
 final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
+    private static final Logger log = LoggerFactory.getLogger(TcpServerInitializer.class);
     private static final StringDecoder DECODER = new StringDecoder(Uppercase.CHARSET);
     /** Replies go out in buffers of up to this many bytes: few system calls, little held back from backpressure. */
     static final int REPLY_CHUNK = 16 * 1024;
@@ -29,19 +32,26 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
     private final AddressFilterHandler addressFilter;
     private final ByteCounter byteCounter;
     private final String tooManyConnectionsReply;
-    private final AtomicInteger open = new AtomicInteger();
-    private final WarningThrottle rejectedWarning =
-            new WarningThrottle(LoggerFactory.getLogger(TcpServerInitializer.class), Duration.ofSeconds(10));
+    private final ConnectionLimit limit;
+    private final SslContext tls;
+    private final TlsRequiredHandler tlsRequired;
+    private final WarningThrottle rejectedWarning = new WarningThrottle(log, Duration.ofSeconds(10));
+    private final WarningThrottle tlsWarning = new WarningThrottle(log, Duration.ofSeconds(10));
 
-    TcpServerInitializer(ServerSettings settings, ChannelGroup connections, ServerStats stats) {
+    /** @param tls the TLS listener's context; null for the plain TCP listener */
+    TcpServerInitializer(ServerSettings settings, ChannelGroup connections, ServerStats stats, ConnectionLimit limit,
+            SslContext tls) {
         this.settings = settings;
         this.connections = connections;
         this.stats = stats;
+        this.limit = limit;
+        this.tls = tls;
+        this.tlsRequired = new TlsRequiredHandler(stats, tlsWarning);
         this.uppercase = new UppercaseHandler(settings, stats);
         this.byteCounter = new ByteCounter(stats);
         this.addressFilter = settings.addressFilter().isOpen() ? null
                 : new AddressFilterHandler(settings.addressFilter(), stats);
-        this.tooManyConnectionsReply = LineFraming.tooManyConnectionsReply(settings.maxConnections());
+        this.tooManyConnectionsReply = LineFraming.tooManyConnectionsReply(limit.max());
     }
 
     @Override
@@ -52,19 +62,24 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
             ch.pipeline().addLast("filter", addressFilter);
             return;
         }
-        if (open.incrementAndGet() > settings.maxConnections()) {
-            open.decrementAndGet();
+        ChannelPipeline p = ch.pipeline();
+        if (tls != null) {
+            p.addLast("tls-required", tlsRequired);
+            SslHandler ssl = tls.newHandler(ch.alloc());
+            ssl.setHandshakeTimeoutMillis(settings.tls().handshakeTimeout().toMillis());
+            p.addLast("ssl", ssl);
+            p.addLast("tls-session", new TlsSessionHandler(stats, tlsWarning));
+        }
+        if (!limit.tryOpen(ch)) {
             stats.connectionsRejected.increment();
             rejectedWarning.warn("refused a connection from {}: at the limit of {} connections",
-                    ch.remoteAddress(), settings.maxConnections());
-            ch.pipeline().addLast("encoder", new ReplyEncoder(REPLY_CHUNK));
+                    ch.remoteAddress(), limit.max());
+            p.addLast("encoder", new ReplyEncoder(REPLY_CHUNK));
             ch.writeAndFlush(tooManyConnectionsReply).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        ch.closeFuture().addListener(f -> open.decrementAndGet());
         connections.add(ch);
         stats.connectionsOpened.increment();
-        ChannelPipeline p = ch.pipeline();
         p.addLast("bytes", byteCounter);
         p.addLast("framer", new LineFrameDecoder(settings.maxLineLength(), settings.quietPeriod()));
         p.addLast("decoder", DECODER);

@@ -11,6 +11,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -48,21 +49,29 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
     }
 
     /**
-     * The end of this connection's input: every line before it has been answered. If the client half-closed, close
-     * once the replies are written. If the server is draining, half-close instead: the client reads every reply, then
-     * end of stream, and the DrainHandler closes when the client does.
+     * The end of this connection's input: every line before it has been answered. If the client ended it (a FIN, or
+     * TLS close_notify), close once the replies are written. If the server is draining, end only the output: the client
+     * reads every reply, then end of stream, and the DrainHandler closes when the client does.
      */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             ChannelFuture written = ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
-            if (ctx.channel() instanceof DuplexChannel && !((DuplexChannel) ctx.channel()).isInputShutdown()) {
-                written.addListener((ChannelFutureListener) f -> ((DuplexChannel) f.channel()).shutdownOutput());
+            if (ctx.pipeline().get(DrainHandler.class) != null && ctx.channel() instanceof DuplexChannel
+                    && !((DuplexChannel) ctx.channel()).isInputShutdown()) {
+                written.addListener(f -> endOutput((DuplexChannel) ctx.channel()));
             } else {
                 written.addListener(ChannelFutureListener.CLOSE);
             }
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    /** Half-closes; over TLS, says close_notify first, so the client can tell the end from a truncation. */
+    private static void endOutput(DuplexChannel ch) {
+        SslHandler ssl = ch.pipeline().get(SslHandler.class);
+        ChannelFuture notified = ssl == null ? ch.newSucceededFuture() : ssl.closeOutbound();
+        notified.addListener(f -> ch.shutdownOutput());
     }
 
     @Override

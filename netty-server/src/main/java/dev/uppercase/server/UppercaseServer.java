@@ -18,6 +18,8 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -46,6 +48,7 @@ public final class UppercaseServer implements AutoCloseable {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Channel tcpChannel;
+    private Channel tlsChannel;
     private final List<Channel> udpChannels = new ArrayList<>();
     private final Transport transport;
     private ServerMetrics metrics;
@@ -103,9 +106,11 @@ public final class UppercaseServer implements AutoCloseable {
             throw e;
         }
         server.ready = true;
-        log.info("uppercase-server {} ready: tcp {}, udp {}{} ({} transport, {} UDP socket(s); max {} connections, "
+        log.info("uppercase-server {} ready: tcp {}, udp {}{}{} ({} transport, {} UDP socket(s); max {} connections, "
                         + "lines up to {} bytes, datagrams up to {} bytes, idle timeout {})",
                 ServerSettings.Version.current(), describe(server.tcpAddress()), describe(server.udpAddress()),
+                server.tlsChannel == null ? "" : ", tls " + describe(server.tlsAddress())
+                        + (settings.tls().clientCa() == null ? "" : " (client certificates required)"),
                 server.metricsChannel == null ? "" : ", http " + describe(server.metricsAddress()), transport,
                 server.udpChannels.size(), settings.maxConnections(),
                 settings.maxLineLength(), settings.maxDatagramSize(), Durations.format(settings.idleTimeout()));
@@ -113,6 +118,7 @@ public final class UppercaseServer implements AutoCloseable {
     }
 
     private void bind() throws ServerStartException {
+        ConnectionLimit limit = new ConnectionLimit(settings.maxConnections());
         ServerBootstrap tcp = new ServerBootstrap()
                 .group(acceptGroup, tcpGroup)
                 .channel(transport.serverSocketChannel())
@@ -121,9 +127,16 @@ public final class UppercaseServer implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(settings.writeBufferSize() / 2, settings.writeBufferSize()))
                 // Keeps the write side open after the peer's FIN, so a half-closing client still gets its replies.
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new TcpServerInitializer(settings, connections, stats));
-        tcpChannel = bind("TCP", tcp.bind(settings.tcpAddress()), settings.tcpAddress());
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        tcpChannel = bind("TCP", tcp.clone()
+                .childHandler(new TcpServerInitializer(settings, connections, stats, limit, null))
+                .bind(settings.tcpAddress()), settings.tcpAddress());
+        if (settings.tls() != null) {
+            SslContext context = ServerTls.context(settings.tls());
+            tlsChannel = bind("TLS", tcp.clone()
+                    .childHandler(new TcpServerInitializer(settings, connections, stats, limit, context))
+                    .bind(settings.tlsAddress()), settings.tlsAddress());
+        }
 
         Bootstrap udp = new Bootstrap()
                 .group(udpGroup)
@@ -175,6 +188,11 @@ public final class UppercaseServer implements AutoCloseable {
 
     public InetSocketAddress tcpAddress() {
         return (InetSocketAddress) tcpChannel.localAddress();
+    }
+
+    /** The TLS listener's address; null when --tls-port is not set. */
+    public InetSocketAddress tlsAddress() {
+        return tlsChannel == null ? null : (InetSocketAddress) tlsChannel.localAddress();
     }
 
     public InetSocketAddress udpAddress() {
@@ -229,6 +247,9 @@ public final class UppercaseServer implements AutoCloseable {
         ready = false; // a load balancer stops sending new clients while the drain runs
         log.info("stopping: draining {} connection(s)", connections.size());
         tcpChannel.close().syncUninterruptibly();
+        if (tlsChannel != null) {
+            tlsChannel.close().syncUninterruptibly();
+        }
         udpChannels.forEach(ch -> ch.close().syncUninterruptibly());
         for (Channel ch : connections) {
             ch.eventLoop().execute(() -> drain(ch));
@@ -263,8 +284,9 @@ public final class UppercaseServer implements AutoCloseable {
             return;
         }
         ChannelHandlerContext framer = ch.pipeline().context(LineFrameDecoder.class);
-        if (framer == null) {
-            ch.close(); // turned away at the connection limit: nothing to answer
+        SslHandler ssl = ch.pipeline().get(SslHandler.class);
+        if (framer == null || (ssl != null && !ssl.handshakeFuture().isSuccess())) {
+            ch.close(); // turned away at the connection limit, or not yet through its handshake: nothing to answer
             return;
         }
         ch.pipeline().addFirst("drain", new DrainHandler());

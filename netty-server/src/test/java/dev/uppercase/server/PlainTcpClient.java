@@ -8,6 +8,9 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /** A plain JDK socket peer: what any client in any language sees of the server. */
 final class PlainTcpClient implements AutoCloseable {
@@ -17,9 +20,27 @@ final class PlainTcpClient implements AutoCloseable {
     private final LineInput lines;
 
     PlainTcpClient(InetSocketAddress server) throws IOException {
-        socket = new Socket();
+        this(connected(new Socket(), server));
+    }
+
+    /** Over TLS: the JDK's own SSLSocket, checking the server's name as HTTPS clients do; handshakes on first use. */
+    static PlainTcpClient tls(InetSocketAddress server, SSLContext context, String protocol) throws IOException {
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setProtocols(new String[] {protocol});
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        socket.setSSLParameters(parameters);
+        return new PlainTcpClient(connected(socket, server));
+    }
+
+    private static Socket connected(Socket socket, InetSocketAddress server) throws IOException {
         socket.connect(server, 5_000);
         socket.setSoTimeout(20_000); // a hung read fails the test instead of hanging the build
+        return socket;
+    }
+
+    private PlainTcpClient(Socket socket) throws IOException {
+        this.socket = socket;
         in = new BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
         lines = new LineInput(in);
@@ -82,6 +103,10 @@ final class PlainTcpClient implements AutoCloseable {
 
     void shutdownOutput() throws IOException {
         socket.shutdownOutput();
+    }
+
+    Socket socket() {
+        return socket;
     }
 
     InputStream input() {

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import dev.uppercase.codec.Environment;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -106,10 +108,23 @@ class ServerSettingsTest {
             String value = option.type() == Duration.class ? "3s" : option.type() == Transport.class ? "nio"
                     : option.longestName().contains("bind") ? "::1"
                     : option.longestName().matches("--(allow|deny)") ? "10.0.0.0/8,::1" : "4242";
-            ServerSettings fromEnv = parse(Map.of(env, value));
-            ServerSettings fromFlag = parse(Map.of(), option.longestName(), value);
+            // A TLS flag needs the others of the listener: set them too, and look for the change against them alone.
+            List<String> companions = new ArrayList<>();
+            List<String> tlsListener = List.of("--tls-port", "0", "--tls-cert", "cert.pem", "--tls-key", "key.pem");
+            if (option.longestName().startsWith("--tls")) {
+                for (int i = 0; i < tlsListener.size(); i += 2) {
+                    if (!tlsListener.get(i).equals(option.longestName())) {
+                        companions.addAll(tlsListener.subList(i, i + 2));
+                    }
+                }
+            }
+            ServerSettings fromEnv = parse(Map.of(env, value), companions.toArray(String[]::new));
+            companions.addAll(List.of(option.longestName(), value));
+            ServerSettings fromFlag = parse(Map.of(), companions.toArray(String[]::new));
             assertEquals(fromFlag, fromEnv, env + " must act like " + option.longestName());
-            assertTrue(!fromFlag.equals(parse(Map.of())), option.longestName() + " must change a setting");
+            ServerSettings without = option.longestName().startsWith("--tls")
+                    ? parse(Map.of(), tlsListener.toArray(String[]::new)) : parse(Map.of());
+            assertTrue(!fromFlag.equals(without), option.longestName() + " must change a setting");
         }
     }
 }

@@ -24,6 +24,14 @@ public final class LineFraming {
         return "error: too many connections (limit " + maxConnections + ")\n";
     }
 
+    /**
+     * The only line a client gets, in plain text, when it speaks plain text to the TLS listener (nginx answers a
+     * plain HTTP request on its HTTPS port the same way): a silent close would leave it guessing.
+     */
+    public static String tlsRequiredReply() {
+        return "error: this port speaks TLS (use a TLS client, or the plain TCP port)\n";
+    }
+
     /** True if {@code replyLine} is one of the server's error lines rather than an answer. */
     public static boolean isErrorReply(String replyLine) {
         return replyLine.startsWith("error: ");

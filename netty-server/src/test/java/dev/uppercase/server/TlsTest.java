@@ -1,0 +1,225 @@
+package dev.uppercase.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uppercase.codec.LineFraming;
+import dev.uppercase.server.ServerSettings.TlsSettings;
+import dev.uppercase.testing.Await;
+import dev.uppercase.testing.TestCertificates;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The TLS listener, handshaking for real on loopback with the JDK's SSLSocket as the client, and certificates made by
+ * the test ({@link TestCertificates}).
+ */
+class TlsTest {
+    private static final TestCertificates CERTS = TestCertificates.get();
+
+    private static UppercaseServer startTls(String... flags) throws ServerStartException {
+        return startTls(0, flags);
+    }
+
+    private static UppercaseServer startTls(int port, String... flags) throws ServerStartException {
+        List<String> args = new ArrayList<>(List.of("--tls-port", String.valueOf(port),
+                "--tls-cert", CERTS.server().cert().toString(), "--tls-key", CERTS.server().key().toString()));
+        args.addAll(List.of(flags));
+        return Servers.start(args.toArray(String[]::new));
+    }
+
+    /** A JDK SSLContext trusting the test CA, and presenting {@code identity} when asked for a client certificate. */
+    static SSLContext clientContext(TestCertificates.Pair identity) throws SSLException {
+        SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+                .trustManager(CERTS.caCert().toFile());
+        if (identity != null) {
+            builder.keyManager(identity.cert().toFile(), identity.key().toFile());
+        }
+        return ((JdkSslContext) builder.build()).context();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void answersLinesOverTls(String protocol) throws Exception {
+        try (UppercaseServer server = startTls();
+                PlainTcpClient c = PlainTcpClient.tls(server.tlsAddress(), clientContext(null), protocol)) {
+            c.send("hello over tls\nwörld\r\n");
+            assertEquals("HELLO OVER TLS\n", c.readLine());
+            assertEquals("WÖRLD\r\n", c.readLine());
+            assertEquals(protocol, ((SSLSocket) c.socket()).getSession().getProtocol());
+            assertEquals(2, server.stats().linesReceived());
+        }
+    }
+
+    @Test
+    void plainTcpStillServedBesideTls() throws Exception {
+        try (UppercaseServer server = startTls(); PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
+            assertTrue(server.tlsAddress().getPort() != server.tcpAddress().getPort());
+            assertEquals("PLAIN\n", c.send("plain\n").readLine());
+        }
+    }
+
+    /** TLS 1.3 lets each side close only its own direction, so close_notify works like a TCP half-close. */
+    @Test
+    void closeNotifyEndsTheInputAndThePartialLineIsAnswered() throws Exception {
+        try (UppercaseServer server = startTls();
+                PlainTcpClient c = PlainTcpClient.tls(server.tlsAddress(), clientContext(null), "TLSv1.3")) {
+            c.send("first\nno newline");
+            c.shutdownOutput(); // on an SSLSocket: close_notify
+            assertEquals("FIRST\nNO NEWLINE", c.readToEnd());
+        }
+    }
+
+    @Test
+    void offersOnlyTls12AndTls13() throws Exception {
+        SSLEngine engine = ServerTls.context(new TlsSettings(0, CERTS.server().cert(), CERTS.server().key(), null,
+                Duration.ofSeconds(10))).newEngine(ByteBufAllocator.DEFAULT);
+        assertArrayEquals(new String[] {"TLSv1.3", "TLSv1.2"}, engine.getEnabledProtocols());
+    }
+
+    @Test
+    void plainTextOnTheTlsPortIsToldSoAndClosed() throws Exception {
+        try (UppercaseServer server = startTls(); PlainTcpClient c = new PlainTcpClient(server.tlsAddress())) {
+            c.send("hello\n");
+            assertEquals(LineFraming.tlsRequiredReply(), c.readLine());
+            assertNull(c.readLine());
+            assertEquals(1, server.stats().tlsFailed());
+            assertEquals("STILL SERVING\n", CompletableFuture.supplyAsync(() -> exchangeOverTls(server)).join());
+        }
+    }
+
+    private static String exchangeOverTls(UppercaseServer server) {
+        try (PlainTcpClient c = PlainTcpClient.tls(server.tlsAddress(), clientContext(null), "TLSv1.3")) {
+            return c.send("still serving\n").readLine();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aClientThatNeverHandshakesIsClosedAtTheHandshakeTimeout() throws Exception {
+        try (UppercaseServer server = startTls("--tls-handshake-timeout", "300ms");
+                PlainTcpClient c = new PlainTcpClient(server.tlsAddress())) {
+            long start = System.nanoTime();
+            assertEquals(-1, c.input().read()); // the server closes without a word: it cannot speak TLS yet
+            long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(waitedMillis >= 250, "closed after " + waitedMillis + " ms");
+            Await.until("the failure is counted", Duration.ofSeconds(5), () -> server.stats().tlsFailed() == 1);
+        }
+    }
+
+    @Test
+    void clientCertificateSignedByTheCaIsAccepted() throws Exception {
+        try (UppercaseServer server = startTls("--tls-client-ca", CERTS.caCert().toString());
+                PlainTcpClient c = PlainTcpClient.tls(server.tlsAddress(),
+                        clientContext(CERTS.client()), "TLSv1.3")) {
+            assertEquals("TRUSTED\n", c.send("trusted\n").readLine());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void clientWithoutCertificateOrWithAStrangerIsRefused(String protocol) throws Exception {
+        try (UppercaseServer server = startTls("--tls-client-ca", CERTS.caCert().toString())) {
+            for (TestCertificates.Pair identity : new TestCertificates.Pair[] {null, CERTS.strangerClient()}) {
+                try (PlainTcpClient c = PlainTcpClient.tls(server.tlsAddress(), clientContext(identity), protocol)) {
+                    // TLS 1.2 refuses in the handshake; under TLS 1.3 the client's side of it is done before the
+                    // server checks, so the refusal comes as an alert on the first read.
+                    assertThrows(IOException.class, () -> {
+                        c.send("let me in\n");
+                        if (c.readLine() == null) {
+                            throw new IOException("closed");
+                        }
+                    });
+                }
+            }
+            Await.until("both refusals counted", Duration.ofSeconds(5), () -> server.stats().tlsFailed() == 2);
+            assertEquals(0, server.stats().linesReceived());
+        }
+    }
+
+    @Test
+    void theConnectionLimitCountsBothListeners() throws Exception {
+        try (UppercaseServer server = startTls("--max-connections", "1");
+                PlainTcpClient plain = new PlainTcpClient(server.tcpAddress())) {
+            assertEquals("FIRST\n", plain.send("first\n").readLine());
+            try (PlainTcpClient tls = PlainTcpClient.tls(server.tlsAddress(), clientContext(null), "TLSv1.3")) {
+                assertEquals(LineFraming.tooManyConnectionsReply(1), tls.readLine());
+                assertNull(tls.readLine());
+            }
+            assertEquals(1, server.stats().connectionsRejected());
+        }
+    }
+
+    @Test
+    void aStopAnswersWhatWasReadThenSaysCloseNotify() throws Exception {
+        UppercaseServer server = startTls();
+        try (PlainTcpClient c = PlainTcpClient.tls(server.tlsAddress(), clientContext(null), "TLSv1.3")) {
+            assertEquals("BEFORE\n", c.send("before\n").readLine());
+            c.send("half a line");
+            Await.until("the partial line is read", Duration.ofSeconds(5),
+                    () -> server.maxBufferedLineBytes() == "half a line".length());
+            CompletableFuture<Void> stop = CompletableFuture.runAsync(server::close);
+            assertEquals("HALF A LINE", c.readToEnd()); // then close_notify: a clean end, not a truncation
+            c.close();
+            stop.get(10, TimeUnit.SECONDS);
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void tlsFlagsMustComeTogether() {
+        assertThrows(ParameterException.class, () -> Servers.settings("--tls-port", "0"));
+        assertThrows(ParameterException.class,
+                () -> Servers.settings("--tls-cert", CERTS.server().cert().toString()));
+        assertThrows(ParameterException.class, () -> Servers.settings("--tls-port", "0", "--tls-cert", "a.pem",
+                "--tls-key", "a.key", "--tls-handshake-timeout", "0"));
+    }
+
+    @Test
+    void unusableFilesStopTheStartWithTheirName(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("missing.pem");
+        ServerStartException e = assertThrows(ServerStartException.class, () -> Servers.start("--tls-port", "0",
+                "--tls-cert", missing.toString(), "--tls-key", CERTS.server().key().toString()));
+        assertEquals("--tls-cert " + missing + ": not a readable file", e.getMessage());
+
+        Path notPem = Files.writeString(dir.resolve("key.pem"), "not a key\n");
+        e = assertThrows(ServerStartException.class, () -> Servers.start("--tls-port", "0",
+                "--tls-cert", CERTS.server().cert().toString(), "--tls-key", notPem.toString()));
+        assertTrue(e.getMessage().startsWith("cannot use the TLS certificate " + CERTS.server().cert()),
+                e.getMessage());
+    }
+
+    @Test
+    void aWrongPortIsABindFailure() throws Exception {
+        try (UppercaseServer first = startTls()) {
+            int taken = first.tlsAddress().getPort();
+            ServerStartException e = assertThrows(ServerStartException.class,
+                    () -> startTls(taken));
+            assertTrue(e.getMessage().startsWith("cannot listen on TLS 127.0.0.1:" + taken), e.getMessage());
+        }
+    }
+}
