@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers each datagram with its upper case, to the sender's address and port. A datagram over the maximum size is
- * dropped, and so is a reply that would be over it; both are counted and logged (rate-limited), and serving goes on.
+ * Answers each datagram with its upper case, to the sender's address and port. A datagram from a filtered source, or
+ * over the maximum size, or over its source's reply rate, is dropped, and so is a reply that would be over the maximum
+ * size; each is counted and logged (rate-limited), and serving goes on.
  */
 @Sharable
 final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -23,12 +24,16 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
 
     private final int maxDatagramSize;
     private final AddressFilter addressFilter;
+    private final int replyRate;
+    private final ReplyRateLimit rateLimit;
     private final ServerStats stats;
     private final WarningThrottle dropWarning = new WarningThrottle(log, Duration.ofSeconds(10));
 
     DatagramUppercaseHandler(ServerSettings settings, ServerStats stats) {
         this.maxDatagramSize = settings.maxDatagramSize();
         this.addressFilter = settings.addressFilter();
+        this.replyRate = settings.udpReplyRate();
+        this.rateLimit = replyRate == 0 ? null : new ReplyRateLimit(replyRate);
         this.stats = stats;
     }
 
@@ -38,6 +43,12 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
         if (!addressFilter.accepts(request.sender())) {
             stats.datagramsFiltered.increment(); // never answered: no reply to a source that is filtered
             dropWarning.warn("dropped a datagram from {}: not allowed ({})", request.sender(), addressFilter);
+            return;
+        }
+        if (rateLimit != null && !rateLimit.tryAcquire(request.sender().getAddress())) {
+            stats.datagramsRateLimited.increment();
+            dropWarning.warn("dropped a datagram from {}: over {} replies per second to one address",
+                    request.sender(), replyRate);
             return;
         }
         ByteBuf content = request.content();

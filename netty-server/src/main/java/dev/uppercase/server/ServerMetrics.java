@@ -36,8 +36,9 @@ final class ServerMetrics {
         counter("uppercase_bytes_out", "TCP bytes sent", stats, ServerStats::bytesOut);
         counter("uppercase_datagrams_in", "UDP datagrams received", stats, ServerStats::datagramsReceived);
         counter("uppercase_datagrams_out", "UDP replies sent", stats, ServerStats::datagramsAnswered);
-        counter("uppercase_datagrams_dropped", "UDP datagrams over the size limit or from a filtered source", stats,
-                s -> s.datagramsTooLarge() + s.datagramsFiltered());
+        counter("uppercase_datagrams_dropped", "UDP datagrams over the size limit, from a filtered source, or over "
+                + "their source's reply rate", stats,
+                s -> s.datagramsTooLarge() + s.datagramsFiltered() + s.datagramsRateLimited());
         counter("uppercase_replies_too_large", "UDP replies not sent: over the datagram size limit", stats,
                 ServerStats::repliesTooLarge);
         errors("line_too_long", stats, ServerStats::linesTooLong);

@@ -39,6 +39,7 @@ import picocli.CommandLine.ParameterException;
  * @param addressFilter which sources may connect or send datagrams
  * @param metricsPort the HTTP port for /metrics and /health; null: no HTTP endpoint
  * @param tls the TLS listener; null: none
+ * @param udpReplyRate most UDP replies per second to one source address (a second's worth at once); 0: no limit
  */
 public record ServerSettings(
         InetAddress bind,
@@ -54,7 +55,8 @@ public record ServerSettings(
         Transport transport,
         AddressFilter addressFilter,
         Integer metricsPort,
-        TlsSettings tls) {
+        TlsSettings tls,
+        int udpReplyRate) {
 
     public static final int DEFAULT_PORT = 12000;
 
@@ -211,6 +213,12 @@ public record ServerSettings(
                         + "Env UPPERCASE_DENY.")
         List<String> deny = List.of();
 
+        @Option(names = "--udp-reply-rate", paramLabel = "N", defaultValue = "0",
+                description = "Most UDP replies per second to one source address, up to N at once; the rest are "
+                        + "dropped. Bounds what spoofed requests can reflect (default ${DEFAULT-VALUE}: no limit). "
+                        + "Env UPPERCASE_UDP_REPLY_RATE.")
+        int udpReplyRate;
+
         @Option(names = "--metrics-port", paramLabel = "N",
                 description = "HTTP port for /metrics (Prometheus) and /health/live, /health/ready (default: off). "
                         + "Env UPPERCASE_METRICS_PORT.")
@@ -255,7 +263,8 @@ public record ServerSettings(
                     transport,
                     addressFilter(cl),
                     metricsPort == null ? null : port(cl, "--metrics-port", metricsPort),
-                    tls(cl));
+                    tls(cl),
+                    within(cl, "--udp-reply-rate", udpReplyRate, 0, 1_000_000));
         }
 
         private TlsSettings tls(CommandLine cl) {

@@ -23,6 +23,7 @@ public final class ServerStats {
     final LongAdder datagramsTooLarge = new LongAdder();
     final LongAdder repliesTooLarge = new LongAdder();
     final LongAdder tlsFailed = new LongAdder();
+    final LongAdder datagramsRateLimited = new LongAdder();
 
     public long connectionsOpened() {
         return connectionsOpened.sum();
@@ -100,6 +101,11 @@ public final class ServerStats {
     /** Datagrams that arrived over the maximum size and were dropped unanswered. */
     public long datagramsTooLarge() {
         return datagramsTooLarge.sum();
+    }
+
+    /** Datagrams dropped unanswered because their source had had its --udp-reply-rate. */
+    public long datagramsRateLimited() {
+        return datagramsRateLimited.sum();
     }
 
     /** TLS connections that failed their handshake, or spoke plain text to the TLS port. */

@@ -3,11 +3,13 @@ package dev.uppercase.server;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uppercase.codec.Datagrams;
 import dev.uppercase.testing.Await;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -95,5 +97,32 @@ class UdpAbuseTest {
             }
         }
         assertEquals("AFTER THE FLOOD", reply);
+    }
+
+    /** What a spoofed flood would reflect at its victim: at most the rate, per second, per source address. */
+    @Test
+    void repliesToOneSourceAreHeldToTheReplyRate() throws Exception {
+        try (UppercaseServer limited = Servers.start("--udp-reply-rate", "2");
+                DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            socket.setSoTimeout(5_000);
+            long start = System.nanoTime();
+            for (int i = 0; i < 10; i++) {
+                byte[] request = ("flood " + i).getBytes(StandardCharsets.UTF_8);
+                socket.send(new DatagramPacket(request, request.length, limited.udpAddress()));
+            }
+            Await.until("every datagram is answered or dropped", Duration.ofSeconds(5),
+                    () -> limited.stats().datagramsAnswered() + limited.stats().datagramsRateLimited() == 10);
+            long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            long answered = limited.stats().datagramsAnswered();
+            // Two at once, then one per 500 ms: more only if the sending itself took that long.
+            assertTrue(answered >= 2 && answered <= 2 + elapsedMillis / 500, answered + " in " + elapsedMillis + " ms");
+            assertEquals(10 - answered, limited.stats().datagramsRateLimited());
+            byte[] buffer = new byte[100];
+            for (long i = 0; i < answered; i++) {
+                DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
+                socket.receive(reply);
+                assertTrue(new String(buffer, 0, reply.getLength(), StandardCharsets.UTF_8).startsWith("FLOOD "));
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -53,6 +54,28 @@ class UppercaseTest {
         String upper = Uppercase.apply(input);
         assertEquals(3, upper.codePointCount(0, upper.length()));
         assertEquals(3 * input.getBytes(Uppercase.CHARSET).length, upper.getBytes(Uppercase.CHARSET).length);
+    }
+
+    /**
+     * The amplification bound a UDP reflector has to document: no reply is more than three times its request in bytes.
+     * Upper case maps each code point on its own (no context rules under Locale.ROOT), and each maximal invalid
+     * subsequence, one byte at the least, becomes one U+FFFD of three bytes; so checking every code point and one bad
+     * byte proves it for every input.
+     */
+    @Test
+    void noInputGrowsMoreThanThreeTimesInBytes() {
+        int worst = 0;
+        for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+            if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) {
+                continue; // not encodable in UTF-8: arrives only as invalid bytes
+            }
+            String in = new String(Character.toChars(cp));
+            int ratio = 100 * Uppercase.apply(in).getBytes(Uppercase.CHARSET).length / in.getBytes(Uppercase.CHARSET).length;
+            worst = Math.max(worst, ratio);
+        }
+        assertEquals(300, worst, "largest growth of one code point, in percent");
+        String replaced = new String(new byte[] {(byte) 0xFF}, Uppercase.CHARSET);
+        assertEquals(3, Uppercase.apply(replaced).getBytes(Uppercase.CHARSET).length, "one bad byte");
     }
 
     @ParameterizedTest
