@@ -7,6 +7,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Closes a connection that has sent no complete line for the idle timeout, after one line saying so. Only a
@@ -16,6 +18,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Stateful: one instance per channel. Sits after the string decoder, so it sees lines.
  */
 final class IdleTimeoutHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(IdleTimeoutHandler.class);
+
     private final long timeoutNanos;
     private final String reply;
     private final ServerStats stats;
@@ -61,6 +65,7 @@ final class IdleTimeoutHandler extends ChannelInboundHandlerAdapter {
         }
         check = null;
         stats.idleClosed.increment();
+        log.debug("closing connection from {}: idle timeout", ctx.channel().remoteAddress());
         // From the tail, through the encoder.
         ctx.channel().writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
     }

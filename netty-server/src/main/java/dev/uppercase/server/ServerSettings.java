@@ -10,9 +10,11 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,6 +42,7 @@ import picocli.CommandLine.ParameterException;
  * @param metricsPort the HTTP port for /metrics and /health; null: no HTTP endpoint
  * @param tls the TLS listener; null: none
  * @param udpReplyRate most UDP replies per second to one source address (a second's worth at once); 0: no limit
+ * @param log how and how much the server logs
  */
 public record ServerSettings(
         InetAddress bind,
@@ -56,7 +59,8 @@ public record ServerSettings(
         AddressFilter addressFilter,
         Integer metricsPort,
         TlsSettings tls,
-        int udpReplyRate) {
+        int udpReplyRate,
+        LogSettings log) {
 
     public static final int DEFAULT_PORT = 12000;
 
@@ -70,6 +74,13 @@ public record ServerSettings(
      * @param handshakeTimeout a connection that has not finished its handshake by then is closed
      */
     public record TlsSettings(int port, Path cert, Path key, Path clientCa, Duration handshakeTimeout) {}
+
+    /**
+     * @param level the root level: TRACE, DEBUG, INFO, WARN, ERROR or OFF (Netty's own loggers stay at WARN)
+     * @param format the built-in configuration to use
+     * @param config a logback configuration file to use instead of the built-in ones; null: built-in
+     */
+    public record LogSettings(String level, Logging.LogFormat format, Path config) {}
 
     public InetSocketAddress tcpAddress() {
         return bind == null ? new InetSocketAddress(tcpPort) : new InetSocketAddress(bind, tcpPort);
@@ -219,6 +230,21 @@ public record ServerSettings(
                         + "Env UPPERCASE_UDP_REPLY_RATE.")
         int udpReplyRate;
 
+        @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
+                description = "trace, debug (adds a line per connection), info, warn, error or off "
+                        + "(default ${DEFAULT-VALUE}). Env UPPERCASE_LOG_LEVEL.")
+        String logLevel;
+
+        @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+                description = "text, or json: one JSON object per line for log shippers (default ${DEFAULT-VALUE}). "
+                        + "Env UPPERCASE_LOG_FORMAT.")
+        String logFormat;
+
+        @Option(names = "--log-config", paramLabel = "FILE",
+                description = "A logback configuration file to use instead of the built-in ones. "
+                        + "Env UPPERCASE_LOG_CONFIG.")
+        Path logConfig;
+
         @Option(names = "--metrics-port", paramLabel = "N",
                 description = "HTTP port for /metrics (Prometheus) and /health/live, /health/ready (default: off). "
                         + "Env UPPERCASE_METRICS_PORT.")
@@ -264,10 +290,38 @@ public record ServerSettings(
                     addressFilter(cl),
                     metricsPort == null ? null : port(cl, "--metrics-port", metricsPort),
                     tls(cl),
-                    within(cl, "--udp-reply-rate", udpReplyRate, 0, 1_000_000));
+                    within(cl, "--udp-reply-rate", udpReplyRate, 0, 1_000_000),
+                    log(cl));
+        }
+
+        private LogSettings log(CommandLine cl) {
+            String level = logLevel.toUpperCase(Locale.ROOT);
+            if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF").contains(level)) {
+                throw new ParameterException(cl, "invalid value for --log-level: '" + logLevel
+                        + "' is not one of trace, debug, info, warn, error, off");
+            }
+            Logging.LogFormat format;
+            try {
+                format = Logging.LogFormat.valueOf(logFormat.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(cl, "invalid value for --log-format: '" + logFormat
+                        + "' is not one of text, json");
+            }
+            if (logConfig != null && format != Logging.LogFormat.TEXT) {
+                throw new ParameterException(cl, "--log-format is for the built-in configuration: with --log-config, "
+                        + "the file sets the format");
+            }
+            if (logConfig != null && (!Files.isReadable(logConfig) || Files.isDirectory(logConfig))) {
+                throw new ParameterException(cl, "invalid value for --log-config: " + logConfig
+                        + " is not a readable file");
+            }
+            return new LogSettings(level, format, logConfig);
         }
 
         private TlsSettings tls(CommandLine cl) {
+            if (tlsHandshakeTimeout.isZero()) {
+                throw new ParameterException(cl, "invalid value for --tls-handshake-timeout: must be more than 0");
+            }
             if (tlsPort == null) {
                 if (tlsCert != null || tlsKey != null || tlsClientCa != null) {
                     throw new ParameterException(cl, "--tls-cert, --tls-key and --tls-client-ca need --tls-port");
@@ -276,9 +330,6 @@ public record ServerSettings(
             }
             if (tlsCert == null || tlsKey == null) {
                 throw new ParameterException(cl, "--tls-port needs --tls-cert and --tls-key");
-            }
-            if (tlsHandshakeTimeout.isZero()) {
-                throw new ParameterException(cl, "invalid value for --tls-handshake-timeout: must be more than 0");
             }
             return new TlsSettings(port(cl, "--tls-port", tlsPort), tlsCert, tlsKey, tlsClientCa, tlsHandshakeTimeout);
         }

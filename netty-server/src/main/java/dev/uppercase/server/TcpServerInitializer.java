@@ -1,5 +1,6 @@
 package dev.uppercase.server;
 
+import dev.uppercase.codec.Durations;
 import dev.uppercase.codec.LineFrameDecoder;
 import dev.uppercase.codec.LineFraming;
 import dev.uppercase.codec.Uppercase;
@@ -9,6 +10,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.string.StringDecoder;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -80,6 +82,9 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
         }
         connections.add(ch);
         stats.connectionsOpened.increment();
+        if (log.isDebugEnabled()) {
+            logLifecycle(ch);
+        }
         p.addLast("bytes", byteCounter);
         p.addLast("framer", new LineFrameDecoder(settings.maxLineLength(), settings.quietPeriod()));
         p.addLast("decoder", DECODER);
@@ -89,5 +94,14 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("encoder", new ReplyEncoder(REPLY_CHUNK));
         p.addLast("backpressure", new BackpressureHandler(stats));
         p.addLast("uppercase", uppercase);
+    }
+
+    private void logLifecycle(SocketChannel ch) {
+        long openedNanos = System.nanoTime();
+        InetSocketAddress remote = ch.remoteAddress();
+        String listener = tls == null ? "TCP" : "TLS";
+        log.debug("{} connection from {} opened ({} open)", listener, remote, connections.size());
+        ch.closeFuture().addListener(f -> log.debug("{} connection from {} closed after {}", listener, remote,
+                Durations.format(Duration.ofNanos(System.nanoTime() - openedNanos))));
     }
 }

@@ -6,6 +6,9 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import javax.net.ssl.SSLSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Right after the SslHandler, turns TLS events into the line protocol's: the client's close_notify ends its input
@@ -15,6 +18,8 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
  * <p>Stateful: one instance per channel.
  */
 final class TlsSessionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(TlsSessionHandler.class);
+
     private final ServerStats stats;
     private final WarningThrottle warning;
     private boolean inputEnded;
@@ -31,6 +36,11 @@ final class TlsSessionHandler extends ChannelInboundHandlerAdapter {
             warning.warn("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(),
                     ((SslHandshakeCompletionEvent) evt).cause().getMessage());
             return; // the SslHandler closes the connection
+        }
+        if (evt instanceof SslHandshakeCompletionEvent && log.isDebugEnabled()) {
+            SSLSession session = ctx.pipeline().get(SslHandler.class).engine().getSession();
+            log.debug("TLS connection from {}: {} {}", ctx.channel().remoteAddress(), session.getProtocol(),
+                    session.getCipherSuite());
         }
         if (evt instanceof SslCloseCompletionEvent || evt instanceof ChannelInputShutdownEvent) {
             // close_notify, then the FIN that follows it: the input ends once.

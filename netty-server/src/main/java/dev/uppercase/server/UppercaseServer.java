@@ -20,6 +20,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -57,6 +58,13 @@ public final class UppercaseServer implements AutoCloseable {
 
     public static void main(String[] args) {
         ServerSettings settings = ServerSettings.fromMain(args, System.getenv());
+        try {
+            Logging.configure(settings.log());
+        } catch (ServerStartException e) {
+            System.err.println("uppercase-server: " + e.getMessage()); // there is no log to say it in
+            System.exit(1);
+            return;
+        }
         UppercaseServer server;
         try {
             server = start(settings);
@@ -78,10 +86,14 @@ public final class UppercaseServer implements AutoCloseable {
         this.transport = transport;
         // Accepting has a thread of its own: measured, a listener sharing a loop with 200 busy connections left new
         // connections in the kernel's queue for seconds.
-        this.acceptGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
-        this.tcpGroup = new MultiThreadIoEventLoopGroup(transport.ioHandlerFactory());
+        // Named threads: what a thread dump, a profile and every log line's thread name show.
+        this.acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("uppercase-accept"),
+                transport.ioHandlerFactory());
+        this.tcpGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("uppercase-tcp"),
+                transport.ioHandlerFactory());
         // One datagram channel is served by one event loop; with SO_REUSEPORT there is one channel per loop.
-        this.udpGroup = new MultiThreadIoEventLoopGroup(udpSockets(transport), transport.ioHandlerFactory());
+        this.udpGroup = new MultiThreadIoEventLoopGroup(udpSockets(transport), new DefaultThreadFactory("uppercase-udp"),
+                transport.ioHandlerFactory());
     }
 
     private static int udpSockets(Transport transport) {
@@ -107,13 +119,14 @@ public final class UppercaseServer implements AutoCloseable {
         }
         server.ready = true;
         log.info("uppercase-server {} ready: tcp {}, udp {}{}{} ({} transport, {} UDP socket(s); max {} connections, "
-                        + "lines up to {} bytes, datagrams up to {} bytes, idle timeout {})",
+                        + "lines up to {} bytes, datagrams up to {} bytes, idle timeout {}{})",
                 ServerSettings.Version.current(), describe(server.tcpAddress()), describe(server.udpAddress()),
                 server.tlsChannel == null ? "" : ", tls " + describe(server.tlsAddress())
                         + (settings.tls().clientCa() == null ? "" : " (client certificates required)"),
                 server.metricsChannel == null ? "" : ", http " + describe(server.metricsAddress()), transport,
                 server.udpChannels.size(), settings.maxConnections(),
-                settings.maxLineLength(), settings.maxDatagramSize(), Durations.format(settings.idleTimeout()));
+                settings.maxLineLength(), settings.maxDatagramSize(), Durations.format(settings.idleTimeout()),
+                settings.udpReplyRate() == 0 ? "" : ", " + settings.udpReplyRate() + " UDP replies/s per source");
         return server;
     }
 

@@ -10,6 +10,8 @@ import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +23,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The server as a user runs it: a process with flags, a ready line, exit codes, a clean stop on SIGTERM. */
 class ServerProcessTest {
@@ -161,5 +165,63 @@ class ServerProcessTest {
             String error = String.join("\n", lines);
             assertTrue(error.contains("cannot listen on TCP 127.0.0.1:" + taken.getLocalPort()), error);
         }
+    }
+
+    /** Reads the server's output until a line matches, and returns it. */
+    private static String readUntil(BufferedReader out, String what, Pattern pattern) throws IOException {
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (pattern.matcher(line).find()) {
+                return line;
+            }
+        }
+        throw new AssertionError("the server ended without logging " + what);
+    }
+
+    @Test
+    @Timeout(60)
+    void jsonLogsWithOneLinePerConnectionAtDebug() throws Exception {
+        Process p = launch("--bind", "127.0.0.1", "--port", "0", "--log-format", "json", "--log-level", "debug");
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String ready = readUntil(out, "the ready line", READY);
+        Pattern jsonLine = Pattern.compile("^\\{\"timestamp\":\\d+,\"level\":\"(\\w+)\",\"threadName\":\".*\","
+                + "\"loggerName\":\"([\\w.]+)\",.*\"formattedMessage\":\"(.*)\",.*}$");
+        Matcher m = jsonLine.matcher(ready);
+        assertTrue(m.matches(), ready);
+        assertEquals("INFO", m.group(1));
+        assertEquals(UppercaseServer.class.getName(), m.group(2));
+        Matcher port = READY.matcher(m.group(3));
+        assertTrue(port.find());
+        try (PlainTcpClient c = new PlainTcpClient(new InetSocketAddress("127.0.0.1", Integer.parseInt(port.group(1))))) {
+            assertEquals("LOGGED\n", c.send("logged\n").readLine());
+        }
+        String opened = readUntil(out, "the connection opening", Pattern.compile("TCP connection from .* opened"));
+        assertTrue(jsonLine.matcher(opened).matches() && opened.contains("\"level\":\"DEBUG\""), opened);
+        String closed = readUntil(out, "the connection closing", Pattern.compile("TCP connection from .* closed after"));
+        assertTrue(jsonLine.matcher(closed).matches(), closed);
+    }
+
+    @Test
+    @Timeout(60)
+    void aLogbackFileReplacesTheBuiltInConfiguration(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("logback.xml"), "<configuration>\n"
+                + "  <appender name=\"OUT\" class=\"ch.qos.logback.core.ConsoleAppender\">\n"
+                + "    <encoder><pattern>CUSTOM %level %msg%n</pattern></encoder>\n"
+                + "  </appender>\n"
+                + "  <root level=\"INFO\"><appender-ref ref=\"OUT\"/></root>\n"
+                + "</configuration>\n");
+        Process p = launch("--bind", "127.0.0.1", "--port", "0", "--log-config", config.toString());
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        assertTrue(readUntil(out, "the ready line", READY).startsWith("CUSTOM INFO uppercase-server "));
+    }
+
+    @Test
+    void aBrokenLogbackFileIsOneLineAndExitCodeOne(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("logback.xml"), "<configuration><appender name=");
+        Process p = launch("--bind", "127.0.0.1", "--port", "0", "--log-config", config.toString());
+        List<String> lines = output(p);
+        assertEquals(1, p.exitValue());
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("uppercase-server: cannot configure logging from " + config), lines.get(0));
     }
 }

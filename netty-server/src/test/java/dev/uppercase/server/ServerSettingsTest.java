@@ -88,7 +88,8 @@ class ServerSettingsTest {
         "--port=abc", "--port=-1", "--port=65536", "--tcp-port=70000", "--max-line-length=0",
         "--quiet-period=fast", "--drain-timeout=5", "--max-datagram-size=70000", "--bind=no.such.host.invalid",
         "--max-connections=0", "--idle-timeout=forever", "--write-buffer-size=10", "--transport=kqueue",
-        "--frobnicate", "stray-argument"
+        "--frobnicate", "stray-argument", "--log-level=loud", "--log-format=yaml", "--log-config=no-such-file.xml",
+        "--udp-reply-rate=-1", "--tls-handshake-timeout=0"
     })
     void rejectsBadInputWithOneLine(String arg) {
         ParameterException e = assertThrows(ParameterException.class, () -> parse(Map.of(), arg));
@@ -107,6 +108,9 @@ class ServerSettingsTest {
                     option.longestName() + " help must name " + env);
             String value = option.type() == Duration.class ? "3s" : option.type() == Transport.class ? "nio"
                     : option.longestName().contains("bind") ? "::1"
+                    : option.longestName().equals("--log-level") ? "debug"
+                    : option.longestName().equals("--log-format") ? "json"
+                    : option.longestName().equals("--log-config") ? "pom.xml" // any readable file
                     : option.longestName().matches("--(allow|deny)") ? "10.0.0.0/8,::1" : "4242";
             // A TLS flag needs the others of the listener: set them too, and look for the change against them alone.
             List<String> companions = new ArrayList<>();
