@@ -2,7 +2,8 @@
 # End-to-end test of the container: builds the image from docker/Dockerfile and starts docker/docker-compose.yml,
 # as a user would, then talks to the published ports from the host.
 #
-# Needs root and Debian's packages (docker.io docker-compose debootstrap iptables), which it installs if missing.
+# Needs root and Debian's packages (docker.io docker-compose debootstrap iptables openssl), which it installs if
+# missing.
 # It starts its own Docker engine (own data directory and socket) and stops it by PID at the end. No registry is
 # needed: the two base images the Dockerfile names by default are built here as stand-ins from Debian's packages
 # (debootstrap) and tagged with those very names, so the unmodified Dockerfile builds against them.
@@ -66,7 +67,7 @@ if [ "$(id -u)" != 0 ]; then
     exec sudo -n -E bash "$0" "$@"
 fi
 missing=()
-for pair in dockerd:docker.io docker-compose:docker-compose debootstrap:debootstrap iptables:iptables; do
+for pair in dockerd:docker.io docker-compose:docker-compose debootstrap:debootstrap iptables:iptables openssl:openssl; do
     command -v "${pair%%:*}" >/dev/null || [ -x "/usr/sbin/${pair%%:*}" ] || missing+=("${pair#*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -155,6 +156,22 @@ demo=$(compose run --rm client hello from the client service 2>"$work/run.log") 
 [ "$demo" = "HELLO FROM THE CLIENT SERVICE" ] || fail "client service said '$demo'"
 say "client service: $demo"
 
+# The TLS listener as the compose file's comments set it up: certificate and key mounted read-only, env variables.
+ss -Hltn 'sport = :12443' | grep -q . && fail "port 12443 is in use on this host"
+mkdir "$work/certs"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$work/certs/key.pem" -out "$work/certs/cert.pem" \
+    >"$work/openssl.log" 2>&1 || { cat "$work/openssl.log"; fail "openssl could not make a test certificate"; }
+chmod 644 "$work/certs/key.pem" # the server runs as uid 999
+tls_container=$(docker run -d --rm -e UPPERCASE_TLS_PORT=12443 -e UPPERCASE_TLS_CERT=/certs/cert.pem \
+    -e UPPERCASE_TLS_KEY=/certs/key.pem -v "$work/certs:/certs:ro" -p 127.0.0.1:12443:12443 uppercase:latest)
+for _ in $(seq 60); do docker logs "$tls_container" 2>&1 | grep -q "ready:" && break; sleep 0.5; done
+tls=$(java -jar "$client_jar" --host localhost --port 12443 --tls --tls-ca "$work/certs/cert.pem" hello over tls) \
+    || { docker logs "$tls_container"; docker stop "$tls_container" >/dev/null; fail "TLS client"; }
+docker stop "$tls_container" >/dev/null
+[ "$tls" = "HELLO OVER TLS" ] || fail "TLS reply was '$tls'"
+say "TLS through a published port, certificate mounted from the host: $tls"
+
 say "docker-compose stop: SIGTERM, drain, exit"
 compose stop >/dev/null 2>&1
 code=$(docker inspect -f '{{.State.ExitCode}}' "$container")
@@ -163,4 +180,4 @@ logs=$(docker logs "$container" 2>&1)
 echo "$logs" | grep -q "stopping: draining" || fail "no drain in the log"
 echo "$logs" | grep -q "INFO  UppercaseServer - stopped" || fail "no clean stop in the log"
 compose down --volumes --remove-orphans >/dev/null 2>&1
-say "PASSED: image built, compose up, healthy, TCP and UDP answered, non-root, drained and exited 0"
+say "PASSED: image built, compose up, healthy, TCP, UDP and TLS answered, non-root, drained and exited 0"

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uppercase.testing.Await;
+import dev.uppercase.testing.TestCertificates;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,6 +74,30 @@ class MetricsAndHealthTest {
             assertEquals(0.0, m.get("uppercase_datagrams_dropped_total"));
             assertTrue(m.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes")), "JVM metrics");
             assertTrue(m.keySet().stream().anyMatch(k -> k.startsWith("netty_")), "Netty metrics");
+        }
+    }
+
+    @Test
+    void tlsFailuresAndRateLimitedDatagramsAreCounted() throws Exception {
+        TestCertificates certs = TestCertificates.get();
+        try (UppercaseServer server = Servers.start("--metrics-port", "0", "--udp-reply-rate", "1", "--tls-port", "0",
+                "--tls-cert", certs.server().cert().toString(), "--tls-key", certs.server().key().toString())) {
+            try (PlainTcpClient c = new PlainTcpClient(server.tlsAddress())) {
+                c.send("plain text\n").readToEnd();
+            }
+            try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                for (int i = 0; i < 5; i++) {
+                    socket.send(new DatagramPacket(new byte[] {'x'}, 1, server.udpAddress()));
+                }
+                Await.until("every datagram handled", Duration.ofSeconds(5),
+                        () -> server.stats().datagramsAnswered() + server.stats().datagramsRateLimited() == 5);
+            }
+            Map<String, Double> m = parse(get(server, "/metrics").body());
+            assertEquals(1.0, m.get("uppercase_errors_total{kind=\"tls_handshake\"}"));
+            assertEquals(5.0, m.get("uppercase_datagrams_in_total"));
+            assertTrue(server.stats().datagramsRateLimited() >= 1, "a burst of 1: the rest are over the rate");
+            assertEquals((double) server.stats().datagramsRateLimited(), m.get("uppercase_datagrams_dropped_total"));
+            assertEquals(5.0 - server.stats().datagramsRateLimited(), m.get("uppercase_datagrams_out_total"));
         }
     }
 

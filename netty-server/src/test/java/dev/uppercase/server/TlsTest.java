@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uppercase.codec.LineFraming;
 import dev.uppercase.server.ServerSettings.TlsSettings;
@@ -14,7 +15,11 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,11 +27,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -220,6 +227,34 @@ class TlsTest {
             ServerStartException e = assertThrows(ServerStartException.class,
                     () -> startTls(taken));
             assertTrue(e.getMessage().startsWith("cannot listen on TLS 127.0.0.1:" + taken), e.getMessage());
+        }
+    }
+
+    /** The README's way to try it by hand. Skipped where no openssl is installed (it is not a build requirement). */
+    @Test
+    @Timeout(60)
+    void opensslSClientGetsItsReplies() throws Exception {
+        assumeTrue(Stream.of(System.getenv("PATH").split(File.pathSeparator))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, "openssl"))), "openssl is not installed");
+        try (UppercaseServer server = startTls()) {
+            Process sClient = new ProcessBuilder("openssl", "s_client", "-quiet", "-verify_return_error",
+                    "-connect", "127.0.0.1:" + server.tlsAddress().getPort(), "-CAfile", CERTS.caCert().toString(),
+                    "-verify_ip", "127.0.0.1").redirectErrorStream(true).start();
+            try {
+                sClient.getOutputStream().write("hello from openssl\n".getBytes(StandardCharsets.UTF_8));
+                sClient.getOutputStream().flush();
+                BufferedReader out = new BufferedReader(
+                        new InputStreamReader(sClient.getInputStream(), StandardCharsets.UTF_8));
+                List<String> seen = new ArrayList<>();
+                String line;
+                while ((line = out.readLine()) != null && !line.equals("HELLO FROM OPENSSL")) {
+                    seen.add(line); // s_client's own verification lines come first
+                }
+                assertEquals("HELLO FROM OPENSSL", line, String.join("\n", seen));
+            } finally {
+                sClient.destroyForcibly(); // -quiet waits for the server to close; this test started it, by handle
+                sClient.waitFor(10, TimeUnit.SECONDS);
+            }
         }
     }
 }
