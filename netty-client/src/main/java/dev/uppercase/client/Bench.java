@@ -1,6 +1,7 @@
 package dev.uppercase.client;
 
 import dev.uppercase.codec.Datagrams;
+import dev.uppercase.codec.Ports;
 import dev.uppercase.codec.Durations;
 import dev.uppercase.codec.LineFrameDecoder;
 import dev.uppercase.codec.Uppercase;
@@ -63,7 +64,7 @@ final class Bench {
     @Option(names = "--host", defaultValue = "localhost", description = "Server host (default ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "12000", description = "Server port (default ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "" + Ports.DEFAULT, description = "Server port (default ${DEFAULT-VALUE}).")
     int port;
 
     @Option(names = {"-c", "--connections"}, defaultValue = "50", description = "Connections or sockets (default ${DEFAULT-VALUE}).")

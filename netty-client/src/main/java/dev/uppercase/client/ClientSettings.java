@@ -3,6 +3,7 @@ package dev.uppercase.client;
 import dev.uppercase.codec.Datagrams;
 import dev.uppercase.codec.Durations;
 import dev.uppercase.codec.Environment;
+import dev.uppercase.codec.Ports;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,9 +38,6 @@ record ClientSettings(
         Tls tls,
         List<String> words) {
 
-    static final int DEFAULT_PORT = 12000;
-    static final int DEFAULT_TLS_PORT = 12443;
-
     /**
      * Talking to the server's TLS listener.
      *
@@ -48,7 +46,6 @@ record ClientSettings(
      * @param key that certificate's private key (PEM, unencrypted PKCS#8)
      */
     record Tls(Path ca, Path cert, Path key) {}
-
 
     static ClientSettings parse(String[] args, Map<String, String> env) {
         return parse(commandLine(env), args);
@@ -105,7 +102,7 @@ record ClientSettings(
         String host;
 
         @Option(names = "--port", paramLabel = "N",
-                description = "Server port, TCP or UDP (default " + DEFAULT_PORT + ", with --tls " + DEFAULT_TLS_PORT
+                description = "Server port, TCP or UDP (default " + Ports.DEFAULT + ", with --tls " + Ports.TLS
                         + "). Env UPPERCASE_PORT.")
         Integer port;
 
@@ -168,7 +165,7 @@ record ClientSettings(
         boolean verbose;
 
         ClientSettings toSettings(CommandLine cl) {
-            int serverPort = port != null ? port : tls ? DEFAULT_TLS_PORT : DEFAULT_PORT;
+            int serverPort = port != null ? port : tls ? Ports.TLS : Ports.DEFAULT;
             within(cl, "--port", serverPort, 1, 65_535);
             within(cl, "--tries", tries, 1, 100);
             within(cl, "--max-datagram-size", maxDatagramSize, 0, 65_527);

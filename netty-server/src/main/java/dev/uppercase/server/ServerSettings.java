@@ -4,6 +4,7 @@ import dev.uppercase.codec.Datagrams;
 import dev.uppercase.codec.Durations;
 import dev.uppercase.codec.Environment;
 import dev.uppercase.codec.LineFraming;
+import dev.uppercase.codec.Ports;
 import com.sun.management.UnixOperatingSystemMXBean;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -62,8 +63,6 @@ public record ServerSettings(
         int udpReplyRate,
         LogSettings log) {
 
-    public static final int DEFAULT_PORT = 12000;
-
     /**
      * The TLS listener: the same line protocol as plain TCP, behind a TLS 1.2+ handshake.
      *
@@ -83,22 +82,25 @@ public record ServerSettings(
     public record LogSettings(String level, Logging.LogFormat format, Path config) {}
 
     public InetSocketAddress tcpAddress() {
-        return bind == null ? new InetSocketAddress(tcpPort) : new InetSocketAddress(bind, tcpPort);
+        return address(tcpPort);
     }
 
     public InetSocketAddress metricsAddress() {
-        return bind == null ? new InetSocketAddress(metricsPort) : new InetSocketAddress(bind, metricsPort);
+        return address(metricsPort);
     }
 
     /** The TLS listener's address; call only when {@link #tls()} is set. */
     public InetSocketAddress tlsAddress() {
-        return bind == null ? new InetSocketAddress(tls.port()) : new InetSocketAddress(bind, tls.port());
+        return address(tls.port());
     }
 
     public InetSocketAddress udpAddress() {
-        return bind == null ? new InetSocketAddress(udpPort) : new InetSocketAddress(bind, udpPort);
+        return address(udpPort);
     }
 
+    private InetSocketAddress address(int port) {
+        return bind == null ? new InetSocketAddress(port) : new InetSocketAddress(bind, port);
+    }
 
     /**
      * Parses flags over environment variables (a flag wins over the variable for the same setting; a specific setting
@@ -160,7 +162,7 @@ public record ServerSettings(
             })
     static final class Flags {
 
-        @Option(names = "--port", paramLabel = "N", defaultValue = "" + DEFAULT_PORT,
+        @Option(names = "--port", paramLabel = "N", defaultValue = "" + Ports.DEFAULT,
                 description = "TCP and UDP port (default ${DEFAULT-VALUE}). Env UPPERCASE_PORT.")
         int port;
 
@@ -251,7 +253,7 @@ public record ServerSettings(
         Integer metricsPort;
 
         @Option(names = "--tls-port", paramLabel = "N",
-                description = "Port of a TLS listener for the same line protocol (default: off; 12443 is usual). "
+                description = "Port of a TLS listener for the same line protocol (default: off; " + Ports.TLS + " is usual). "
                         + "Needs --tls-cert and --tls-key. Env UPPERCASE_TLS_PORT.")
         Integer tlsPort;
 
