@@ -1,25 +1,41 @@
 package dev.uppercase.server;
 
 import io.netty.channel.Channel;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The most connections open at once, shared by the plain and the TLS listener (both spend the same descriptors). */
+/**
+ * The most connections open at once, shared by the plain and the TLS listener (both spend the same descriptors). A
+ * connection over it is counted and logged here, at most once per 10 s for both listeners together.
+ */
 final class ConnectionLimit {
-    private final int max;
-    private final AtomicInteger open = new AtomicInteger();
+    private static final Logger log = LoggerFactory.getLogger(ConnectionLimit.class);
 
-    ConnectionLimit(int max) {
+    private final int max;
+    private final ServerStats stats;
+    private final AtomicInteger open = new AtomicInteger();
+    private final WarningThrottle rejectedWarning = new WarningThrottle(log, Duration.ofSeconds(10));
+
+    ConnectionLimit(int max, ServerStats stats) {
         this.max = max;
+        this.stats = stats;
     }
 
     int max() {
         return max;
     }
 
-    /** Holds a place for {@code ch} until it closes; false, holding nothing, when every place is taken. */
+    /**
+     * Holds a place for {@code ch} until it closes; false, holding nothing, when every place is taken (the refusal is
+     * then counted and logged).
+     */
     boolean tryOpen(Channel ch) {
         if (open.incrementAndGet() > max) {
             open.decrementAndGet();
+            stats.connectionsRejected.increment();
+            rejectedWarning.warn("refused a connection from {}: at the limit of {} connections", ch.remoteAddress(), max);
             return false;
         }
         ch.closeFuture().addListener(f -> open.decrementAndGet());

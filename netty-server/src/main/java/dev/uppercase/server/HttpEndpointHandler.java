@@ -23,6 +23,7 @@ import java.util.function.BooleanSupplier;
 @Sharable
 final class HttpEndpointHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String PLAIN_TEXT = "text/plain; charset=utf-8";
 
     private final ServerMetrics metrics;
     private final BooleanSupplier ready;
@@ -37,18 +38,18 @@ final class HttpEndpointHandler extends SimpleChannelInboundHandler<FullHttpRequ
         String path = request.uri().split("\\?", 2)[0];
         FullHttpResponse response;
         if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
-            response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", "GET only\n");
+            response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, PLAIN_TEXT, "GET only\n");
             response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
         } else if (path.equals("/metrics")) {
             response = text(HttpResponseStatus.OK, PROMETHEUS_TEXT, metrics.scrape());
         } else if (path.equals("/health/live")) {
-            response = text(HttpResponseStatus.OK, "text/plain; charset=utf-8", "live\n");
+            response = text(HttpResponseStatus.OK, PLAIN_TEXT, "live\n");
         } else if (path.equals("/health/ready")) {
             boolean isReady = ready.getAsBoolean();
             response = text(isReady ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "text/plain; charset=utf-8", isReady ? "ready\n" : "not ready\n");
+                    PLAIN_TEXT, isReady ? "ready\n" : "not ready\n");
         } else {
-            response = text(HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
+            response = text(HttpResponseStatus.NOT_FOUND, PLAIN_TEXT,
                     "not found: try /metrics, /health/live, /health/ready\n");
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);

@@ -2,7 +2,6 @@ package dev.uppercase.server;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -65,10 +64,6 @@ final class ServerMetrics {
     private void errors(String kind, ServerStats stats, ToDoubleFunction<ServerStats> value) {
         FunctionCounter.builder("uppercase_errors", stats, value).tag("kind", kind)
                 .description("Inputs answered with an error or closed, by kind").register(registry);
-    }
-
-    MeterRegistry registry() {
-        return registry;
     }
 
     /** The Prometheus text exposition of every meter. */

@@ -37,7 +37,6 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
     private final ConnectionLimit limit;
     private final SslContext tls;
     private final TlsRequiredHandler tlsRequired;
-    private final WarningThrottle rejectedWarning = new WarningThrottle(log, Duration.ofSeconds(10));
     private final WarningThrottle tlsWarning = new WarningThrottle(log, Duration.ofSeconds(10));
 
     /** @param tls the TLS listener's context; null for the plain TCP listener */
@@ -48,7 +47,7 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
         this.stats = stats;
         this.limit = limit;
         this.tls = tls;
-        this.tlsRequired = new TlsRequiredHandler(stats, tlsWarning);
+        this.tlsRequired = tls == null ? null : new TlsRequiredHandler(stats, tlsWarning);
         this.uppercase = new UppercaseHandler(settings, stats);
         this.byteCounter = new ByteCounter(stats);
         this.addressFilter = settings.addressFilter().isOpen() ? null
@@ -72,10 +71,7 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
             p.addLast("ssl", ssl);
             p.addLast("tls-session", new TlsSessionHandler(stats, tlsWarning));
         }
-        if (!limit.tryOpen(ch)) {
-            stats.connectionsRejected.increment();
-            rejectedWarning.warn("refused a connection from {}: at the limit of {} connections",
-                    ch.remoteAddress(), limit.max());
+        if (!limit.tryOpen(ch)) { // counted and logged by the limit
             p.addLast("encoder", new ReplyEncoder(REPLY_CHUNK));
             ch.writeAndFlush(tooManyConnectionsReply).addListener(ChannelFutureListener.CLOSE);
             return;

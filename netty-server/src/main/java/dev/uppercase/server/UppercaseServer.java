@@ -86,14 +86,15 @@ public final class UppercaseServer implements AutoCloseable {
         this.transport = transport;
         // Accepting has a thread of its own: measured, a listener sharing a loop with 200 busy connections left new
         // connections in the kernel's queue for seconds.
-        // Named threads: what a thread dump, a profile and every log line's thread name show.
-        this.acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("uppercase-accept"),
-                transport.ioHandlerFactory());
-        this.tcpGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("uppercase-tcp"),
-                transport.ioHandlerFactory());
+        this.acceptGroup = eventLoops("uppercase-accept", 1, transport);
+        this.tcpGroup = eventLoops("uppercase-tcp", 0, transport); // 0: Netty's default, twice the cores
         // One datagram channel is served by one event loop; with SO_REUSEPORT there is one channel per loop.
-        this.udpGroup = new MultiThreadIoEventLoopGroup(udpSockets(transport), new DefaultThreadFactory("uppercase-udp"),
-                transport.ioHandlerFactory());
+        this.udpGroup = eventLoops("uppercase-udp", udpSockets(transport), transport);
+    }
+
+    /** Threads named for what they serve, as a thread dump, a profile and every log line show them. */
+    private static EventLoopGroup eventLoops(String name, int threads, Transport transport) {
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name), transport.ioHandlerFactory());
     }
 
     private static int udpSockets(Transport transport) {
@@ -131,7 +132,7 @@ public final class UppercaseServer implements AutoCloseable {
     }
 
     private void bind() throws ServerStartException {
-        ConnectionLimit limit = new ConnectionLimit(settings.maxConnections());
+        ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), stats);
         ServerBootstrap tcp = new ServerBootstrap()
                 .group(acceptGroup, tcpGroup)
                 .channel(transport.serverSocketChannel())

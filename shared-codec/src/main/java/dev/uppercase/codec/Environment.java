@@ -8,7 +8,7 @@ import java.util.Locale;
  * the documentation can never disagree with the flags.
  */
 public final class Environment {
-    public static final String PREFIX = "UPPERCASE_";
+    private static final String PREFIX = "UPPERCASE_";
 
     private Environment() {}
 
