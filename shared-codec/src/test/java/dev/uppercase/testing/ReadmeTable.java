@@ -1,10 +1,15 @@
 package dev.uppercase.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.uppercase.codec.Environment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -34,5 +39,17 @@ public final class ReadmeTable {
                 .filter(Matcher::find)
                 .filter(m -> !m.group(1).equals("--help"))
                 .collect(Collectors.toMap(m -> m.group(1), m -> m.group(2)));
+    }
+
+    /**
+     * Holds the table under {@code heading} to a command's flags: every flag has a row naming its environment
+     * variable, and every row is a flag.
+     */
+    public static void assertRowsFor(String heading, Collection<String> longFlags) throws IOException {
+        Map<String, String> rows = flags(heading);
+        for (String flag : longFlags) {
+            assertEquals(Environment.variableFor(flag), rows.get(flag), flag + "'s row names its variable");
+        }
+        assertEquals(new TreeSet<>(longFlags), new TreeSet<>(rows.keySet()), "flags and README rows");
     }
 }
