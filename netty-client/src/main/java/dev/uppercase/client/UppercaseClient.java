@@ -144,7 +144,7 @@ public final class UppercaseClient {
         ReplySink raw = new ReplySink() {
             @Override
             public void reply(long line, ByteBuf content, byte[] terminator) throws IOException {
-                if (isErrorReply(content, line)) {
+                if (handledAsError(content, line)) {
                     return;
                 }
                 content.getBytes(content.readerIndex(), out, content.readableBytes());
@@ -195,7 +195,7 @@ public final class UppercaseClient {
         ReplySink printer = new ReplySink() {
             @Override
             public void reply(long line, ByteBuf content, byte[] terminator) {
-                if (!isErrorReply(content, line)) {
+                if (!handledAsError(content, line)) {
                     screen.println("From Server: " + content.toString(Uppercase.CHARSET));
                 }
             }
@@ -256,9 +256,10 @@ public final class UppercaseClient {
 
     /**
      * Handles the server's error lines, which take the place of a reply: a line too long is reported and counted (the
-     * rest go on); any other error is the reason the server is closing the connection, reported when it does.
+     * rest go on); any other error is the reason the server is closing the connection, reported when it does. True if
+     * {@code reply} was such a line, and so is not to be printed as an answer.
      */
-    private boolean isErrorReply(ByteBuf reply, long line) {
+    private boolean handledAsError(ByteBuf reply, long line) {
         // A genuine reply never starts with a lower-case letter; only an error line does.
         if (!reply.isReadable() || reply.getByte(reply.readerIndex()) != 'e') {
             return false;
