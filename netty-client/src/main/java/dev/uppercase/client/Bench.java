@@ -178,7 +178,7 @@ final class Bench {
     }
 
     private static byte[] upper(byte[] request) {
-        return Uppercase.apply(new String(request, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        return Uppercase.toUtf8(new String(request, StandardCharsets.UTF_8));
     }
 
     private void startTcp(int id, int inFlight) throws InterruptedException {

@@ -1,7 +1,6 @@
 package dev.uppercase.client;
 
 import dev.uppercase.codec.Uppercase;
-import java.nio.charset.StandardCharsets;
 
 /**
  * One input line: its content bytes and its terminator ({@code \n}, {@code \r\n}, or none for a last line with no
@@ -22,6 +21,6 @@ record Line(long number, byte[] content, byte[] terminator) {
 
     /** What the server answers, by the protocol: the upper case of the content, decoded as the server decodes it. */
     byte[] expectedReply() {
-        return Uppercase.apply(text()).getBytes(StandardCharsets.UTF_8);
+        return Uppercase.toUtf8(text());
     }
 }

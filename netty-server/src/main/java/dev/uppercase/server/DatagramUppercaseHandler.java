@@ -3,7 +3,6 @@ package dev.uppercase.server;
 import dev.uppercase.codec.EmptyDatagrams;
 import dev.uppercase.codec.Uppercase;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -64,16 +63,15 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
         }
         String text = content.toString(Uppercase.CHARSET);
         stats.noteDecoded(text);
-        String reply = Uppercase.apply(text);
-        int replyBytes = ByteBufUtil.utf8Bytes(reply);
+        ByteBuf out = ctx.alloc().heapBuffer(content.readableBytes()); // written in place (Uppercase.writeUtf8)
+        int replyBytes = Uppercase.writeUtf8(out, text);
         if (replyBytes > maxDatagramSize) {
+            out.release();
             stats.repliesTooLarge.increment();
             dropWarning.warn("no reply to {}: its upper case is {} bytes, over the {} byte limit",
                     request.sender(), replyBytes, maxDatagramSize);
             return;
         }
-        ByteBuf out = ctx.alloc().buffer(replyBytes);
-        ByteBufUtil.reserveAndWriteUtf8(out, reply, replyBytes);
         ctx.write(new DatagramPacket(out, request.sender()), ctx.voidPromise());
         stats.datagramsAnswered.increment();
     }

@@ -1,8 +1,19 @@
 package dev.uppercase.codec;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.uppercase.testing.RandomText;
+import dev.uppercase.testing.UpperCaseReference;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,5 +93,91 @@ class UppercaseTest {
     @ValueSource(strings = {"", "\n", "\r\n", "\0\t\u001b\u007f", "\uFFFD"})
     void leavesControlsTerminatorsAndReplacementAlone(String input) {
         assertEquals(input, Uppercase.apply(input));
+    }
+
+    /** Every code point, alone, surrogates included (a lone one is text no decoder makes, sent as {@code ?}). */
+    @Test
+    void everyCodePointAloneIsTheJdksUpperCase() {
+        List<String> wrong = new ArrayList<>();
+        for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+            String in = new String(Character.toChars(cp));
+            if (!Arrays.equals(UpperCaseReference.wholeString(in), Uppercase.toUtf8(in)) && wrong.size() < 10) {
+                wrong.add(String.format("U+%04X", cp));
+            }
+        }
+        assertEquals(List.of(), wrong);
+    }
+
+    /**
+     * Each character whose upper case is longer than itself, repeated to the line limit and to the datagram limit: the
+     * input that cost the JDK time in the square of its length. The answer is its upper case, repeated.
+     */
+    @Test
+    void everyGrowingCodePointRepeatedToTheLimitsIsItsUpperCaseRepeated() {
+        List<Integer> growing = growingCodePoints();
+        assertTrue(growing.size() > 100, growing.size() + " growing code points");
+        for (int cp : growing) {
+            String one = new String(Character.toChars(cp));
+            byte[] upper = UpperCaseReference.wholeString(one);
+            for (int limit : new int[] {LineFraming.DEFAULT_MAX_LINE_LENGTH, Datagrams.MAX_IPV4_PAYLOAD}) {
+                int times = limit / one.getBytes(Uppercase.CHARSET).length;
+                byte[] expected = new byte[upper.length * times];
+                for (int i = 0; i < times; i++) {
+                    System.arraycopy(upper, 0, expected, i * upper.length, upper.length);
+                }
+                assertArrayEquals(expected, Uppercase.toUtf8(one.repeat(times)), String.format("U+%04X x %d", cp, times));
+            }
+        }
+    }
+
+    /** Upper-casing has no context rules under Locale.ROOT: the JDK's whole-string answer is its per-character one. */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 4, 5})
+    void mixedTextIsTheJdksUpperCaseWholeAndPerCharacter(long seed) {
+        Random random = new Random(seed);
+        for (int i = 0; i < 500; i++) {
+            String text = RandomText.line(random, 300);
+            byte[] expected = UpperCaseReference.wholeString(text);
+            assertArrayEquals(expected, UpperCaseReference.of(text), "per character, seed " + seed);
+            assertArrayEquals(expected, Uppercase.toUtf8(text), "seed " + seed);
+        }
+    }
+
+    /** Text is encoded in blocks: a surrogate pair across a block's edge, and lone surrogates on either side of it. */
+    @ParameterizedTest(name = "{0} ASCII characters first")
+    @ValueSource(ints = {4094, 4095, 4096, 8191})
+    void pairsAndLoneSurrogatesAtABlockEdge(int before) {
+        String text = "a".repeat(before) + "😀𐐨\uD800x\uDC00" + "ß".repeat(5000) + "\uD83D";
+        assertArrayEquals(UpperCaseReference.wholeString(text), Uppercase.toUtf8(text));
+    }
+
+    /** Any buffer takes the answer: heap ones are written in place, direct ones through a copy. */
+    @Test
+    void writesTheSameBytesIntoHeapAndDirectBuffers() {
+        String text = "straße ΐ 😀 ".repeat(3000);
+        ByteBuf heap = Unpooled.buffer(1);
+        ByteBuf direct = Unpooled.directBuffer(1);
+        try {
+            heap.writeByte('>');
+            direct.writeByte('>');
+            int written = Uppercase.writeUtf8(heap, text);
+            assertEquals(written, Uppercase.writeUtf8(direct, text));
+            assertEquals(heap, direct);
+            assertArrayEquals(UpperCaseReference.wholeString(">" + text), ByteBufUtil.getBytes(heap));
+        } finally {
+            heap.release();
+            direct.release();
+        }
+    }
+
+    private static List<Integer> growingCodePoints() {
+        List<Integer> growing = new ArrayList<>();
+        for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+            String s = new String(Character.toChars(cp));
+            if (s.toUpperCase(Locale.ROOT).length() > s.length()) {
+                growing.add(cp);
+            }
+        }
+        return growing;
     }
 }
