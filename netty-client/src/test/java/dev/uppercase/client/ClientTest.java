@@ -61,7 +61,8 @@ class ClientTest {
 
     private Run udp(boolean terminal, String input, String... args) {
         List<String> all = withPort(server.udpAddress().getPort(), args);
-        all.add(0, "--udp");
+        // A reply later than the default 1 s is not lost here, only slow: a busy test machine must not make it a retry.
+        all.addAll(0, List.of("--udp", "--timeout", "10s"));
         return run(terminal, stream(input), all);
     }
 
@@ -155,9 +156,10 @@ class ClientTest {
         dropsTheFirst.start();
         try {
             Run r = run(false, stream(""), List.of("--udp", "--host", "127.0.0.1", "--port", "" + peer.getLocalPort(),
-                    "--timeout", "200ms", "lost", "once"));
+                    "--timeout", "1s", "--tries", "10", "lost", "once"));
             assertEquals(new Run(0, "LOST ONCE\n", ""), r);
-            assertEquals(2, received.get(), "the first try was dropped, the second answered");
+            // The first was dropped and a later one answered (a slow machine may have sent a third before it came).
+            assertTrue(received.get() >= 2, received.get() + " tries");
         } finally {
             peer.close(); // ends the peer's thread
             dropsTheFirst.join(5_000);

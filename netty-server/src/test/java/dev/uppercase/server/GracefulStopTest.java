@@ -11,7 +11,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -29,8 +28,7 @@ class GracefulStopTest {
                 lines.append("line ").append(i).append('\n');
             }
             c.send(lines.toString());
-            Await.until("the server has read every line", Duration.ofSeconds(10),
-                    () -> server.stats().linesReceived() == 20_000);
+            Await.until("the server has read every line", () -> server.stats().linesReceived() == 20_000);
             stop = CompletableFuture.runAsync(server::close);
 
             // The client has read nothing yet: every reply is still in flight. All arrive, in order, then a clean end.
@@ -41,7 +39,7 @@ class GracefulStopTest {
         } finally {
             c.close(); // the server's drain ends when its client closes
         }
-        stop.get(10, TimeUnit.SECONDS);
+        stop.get(60, TimeUnit.SECONDS);
         assertThrows(IOException.class, () -> new Socket().connect(server.tcpAddress(), 1_000), "no longer accepting");
     }
 
@@ -52,14 +50,13 @@ class GracefulStopTest {
         CompletableFuture<Void> stop;
         try {
             c.send("whole\npartial, no newline"); // one small write: one segment, read in one go
-            Await.until("the server has read the first line", Duration.ofSeconds(10),
-                    () -> server.stats().linesReceived() == 1);
+            Await.until("the server has read the first line", () -> server.stats().linesReceived() == 1);
             stop = CompletableFuture.runAsync(server::close);
             assertEquals("WHOLE\nPARTIAL, NO NEWLINE", c.readToEnd());
         } finally {
             c.close();
         }
-        stop.get(10, TimeUnit.SECONDS);
+        stop.get(60, TimeUnit.SECONDS);
     }
 
     @Test
@@ -67,21 +64,22 @@ class GracefulStopTest {
         UppercaseServer server = Servers.start("--drain-timeout", "300ms");
         try (PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
             assertEquals("X\n", c.send("x\n").readLine());
-            Await.until("the connection is registered", Duration.ofSeconds(5), () -> server.connectionCount() == 1);
+            Await.until("the connection is registered", () -> server.connectionCount() == 1);
             long started = System.nanoTime();
             server.close(); // the client holds its socket open and never reads the end of stream
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            assertTrue(tookMillis < 5_000, "stopped in " + tookMillis + " ms");
+            assertTrue(tookMillis < 30_000, "stopped, not hung: " + tookMillis + " ms");
             assertEquals(0, server.connectionCount());
         }
     }
 
     @Test
     void aStartThatFailsOnUdpReleasesTheTcpPortItHadBound() throws Exception {
-        try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"));
-                ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            int tcpPort = probe.getLocalPort();
-            probe.close(); // a free TCP port for the server to take first
+        int tcpPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            tcpPort = probe.getLocalPort(); // a free TCP port for the server to take first
+        }
+        try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
             ServerStartException e = assertThrows(ServerStartException.class, () -> UppercaseServer.start(
                     Servers.settings("--tcp-port", "" + tcpPort, "--udp-port", "" + taken.getLocalPort())));
             assertTrue(e.getMessage().startsWith("cannot listen on UDP"), e.getMessage());

@@ -16,8 +16,6 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -93,34 +91,19 @@ class ServerProcessTest {
 
     @Test
     void sigtermWithTwoHundredClientsMidStreamDrainsThemAndExitsZeroWithinTheDrainTimeout() throws Exception {
-        Process p = launch("--bind", "127.0.0.1", "--port", "0", "--drain-timeout", "10s");
+        Process p = launch("--bind", "127.0.0.1", "--port", "0", "--drain-timeout", "60s");
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         int port = readyTcpPort(out);
-        ExecutorService threads = Executors.newCachedThreadPool();
-        try {
-            List<StreamingClient> clients = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
-                StreamingClient c = new StreamingClient(i);
-                c.connect(new InetSocketAddress("127.0.0.1", port));
-                clients.add(c);
-            }
-            clients.forEach(c -> c.start(threads));
-            // Mid-stream: every client has had replies.
-            for (StreamingClient c : clients) {
-                Await.until("client replies", Duration.ofSeconds(30), () -> c.repliesSoFar() > 10);
-            }
+        try (PipelinedClients clients = new PipelinedClients(new InetSocketAddress("127.0.0.1", port), 200, 32)) {
+            clients.start();
+            Await.until("every client to be mid-stream", () -> clients.everyClientHasReplies(100));
             long started = System.nanoTime();
             p.toHandle().destroy(); // SIGTERM
-            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "the server did not stop");
+            assertTrue(p.waitFor(90, TimeUnit.SECONDS), "the server did not stop");
             long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             assertEquals(0, p.exitValue());
-            assertTrue(stopMillis < 10_000 + 5_000, "stopped in " + stopMillis + " ms");
-            for (StreamingClient c : clients) {
-                c.replies().get(30, TimeUnit.SECONDS); // in order, none missing, then a clean end of stream
-            }
-        } finally {
-            threads.shutdownNow(); // client sockets are closed by then; a failure above is the one to report
-            threads.awaitTermination(10, TimeUnit.SECONDS);
+            assertTrue(stopMillis < 60_000, "the drain ended before its timeout: " + stopMillis + " ms");
+            clients.awaitEnd(Duration.ofSeconds(60)); // in order, none missing, then a clean end of stream
         }
     }
 

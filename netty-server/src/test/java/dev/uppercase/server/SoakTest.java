@@ -93,7 +93,7 @@ class SoakTest {
                 for (Channel ch : channels) {
                     ch.writeAndFlush(Unpooled.wrappedBuffer(line));
                 }
-                Await.until("round " + round + " answered on every connection", Duration.ofSeconds(60),
+                Await.until("round " + round + " answered on every connection",
                         () -> replies.get() == expected);
                 figures.add(sample("round " + round, pid));
                 TimeUnit.SECONDS.sleep(10); // the pace of the soak: connections held idle between rounds
@@ -105,8 +105,7 @@ class SoakTest {
                 ch.closeFuture().sync();
             }
             // Nothing leaks back: the server returns to the descriptors it had before any client came.
-            Await.until("the server to let go of every connection", Duration.ofSeconds(60),
-                    () -> fds(pid) <= fdsBefore + 10);
+            Await.until("the server to let go of every connection", () -> fds(pid) <= fdsBefore + 10);
             figures.add(sample("after", pid));
             assertEquals((long) round * CONNECTIONS, replies.get());
         } finally {

@@ -12,11 +12,8 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,8 +46,7 @@ class UdpAbuseTest {
                 // Mostly U+FFFD, 3 bytes for each bad byte: the reply would not fit in a datagram, so none is sent.
                 assertThrows(SocketTimeoutException.class, () -> UdpServerTest.exchange(server.udpAddress(), request, 300));
                 long expected = ++dropped;
-                Await.until("the dropped reply is counted", Duration.ofSeconds(5),
-                        () -> server.stats().repliesTooLarge() == expected);
+                Await.until("the dropped reply is counted", () -> server.stats().repliesTooLarge() == expected);
             }
             assertEquals("NEXT", UdpServerTest.exchange(server.udpAddress(), "next"));
         }
@@ -58,33 +54,21 @@ class UdpAbuseTest {
 
     @Test
     void aDatagramFloodDoesNotStarveTcpAndUdpServesAfterIt() throws Exception {
-        AtomicBoolean flooding = new AtomicBoolean(true);
-        CompletableFuture<Long> flood = CompletableFuture.supplyAsync(() -> {
-            long sent = 0;
-            byte[] payload = "flood flood flood flood".getBytes(StandardCharsets.UTF_8);
-            try (DatagramSocket socket = new DatagramSocket()) {
-                DatagramPacket packet = new DatagramPacket(payload, payload.length, server.udpAddress());
-                while (flooding.get() && sent < 5_000_000) { // never reads its replies
-                    socket.send(packet);
-                    sent++;
-                }
-            } catch (java.io.IOException e) {
-                throw new RuntimeException(e);
-            }
-            return sent;
-        });
+        Process flood = DatagramFlood.start(server.udpAddress(), 5_000_000); // never reads its replies
         try (PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
-            Await.until("the flood to be under way", Duration.ofSeconds(10), () -> server.stats().datagramsAnswered() > 10_000);
-            for (int i = 0; i < 1_000; i++) {
+            Await.until("the flood to be under way", () -> server.stats().datagramsAnswered() > 10_000);
+            for (int i = 0; i < 200; i++) {
                 assertEquals("TCP " + i + "\n", c.send("tcp " + i + "\n").readLine());
             }
             try (PlainTcpClient newcomer = new PlainTcpClient(server.tcpAddress())) {
                 assertEquals("NEW\n", newcomer.send("new\n").readLine());
             }
         } finally {
-            flooding.set(false);
+            flood.getOutputStream().close(); // its stop signal
+            if (!flood.waitFor(60, TimeUnit.SECONDS)) {
+                flood.destroyForcibly(); // by its handle: only the process this test started
+            }
         }
-        flood.get(30, TimeUnit.SECONDS);
         // The flood may still fill the server's socket buffer, where the kernel drops what does not fit: UDP's own
         // loss, which a UDP client answers by sending again.
         String reply = null;
@@ -110,8 +94,7 @@ class UdpAbuseTest {
                 byte[] request = ("flood " + i).getBytes(StandardCharsets.UTF_8);
                 socket.send(new DatagramPacket(request, request.length, limited.udpAddress()));
             }
-            Await.until("every datagram is answered or dropped", Duration.ofSeconds(5),
-                    () -> limited.stats().datagramsAnswered() + limited.stats().datagramsRateLimited() == 10);
+            Await.until("every datagram is answered or dropped", () -> limited.stats().datagramsAnswered() + limited.stats().datagramsRateLimited() == 10);
             long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             long answered = limited.stats().datagramsAnswered();
             // Two at once, then one per 500 ms: more only if the sending itself took that long.
