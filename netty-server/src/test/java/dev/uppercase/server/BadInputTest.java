@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.uppercase.codec.LineFraming;
+import dev.uppercase.testing.UpperCaseReference;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The bad-input corpus, over TCP and UDP: each input gets its documented answer, and the server answers a normal
  * client afterwards. The documented answer for any bytes is the upper case of their UTF-8 decoding with U+FFFD for
  * each invalid sequence, the terminators kept (TCP); computed here with the JDK, independently of the server.
+ * Costly input (the most work per byte the server can be asked for) is bad input too, and is in the corpus.
  */
 class BadInputTest {
     private static final int MAX_LINE = 4096;
@@ -52,7 +54,19 @@ class BadInputTest {
                 Arguments.of("a lone carriage return inside", hex("61 0d 62")),
                 Arguments.of("an empty line", new byte[0]),
                 Arguments.of("a line at the limit", "é".repeat(MAX_LINE / 2).getBytes(StandardCharsets.UTF_8)),
-                Arguments.of("random binary without newlines", withoutNewlines(binary)));
+                Arguments.of("random binary without newlines", withoutNewlines(binary)),
+                // Costly input: valid text, or bytes, that ask the most work per byte (docs/limits.md, "Input cost").
+                Arguments.of("ß to the limit: a growing character, which the JDK paid for in the square of the count",
+                        utf8(UpperCaseReference.repeatedTo("ß", MAX_LINE))),
+                Arguments.of("ΐ to the limit: the largest growth, 2 bytes in, 6 out",
+                        utf8(UpperCaseReference.repeatedTo("ΐ", MAX_LINE))),
+                Arguments.of("every growing character, over and over to the limit",
+                        utf8(UpperCaseReference.repeatedTo(codePoints(UpperCaseReference.growingCodePoints()), MAX_LINE))),
+                Arguments.of("bytes that are not UTF-8, to the limit: each a 3-byte U+FFFD", bytes(MAX_LINE, 0xFF)),
+                Arguments.of("ASCII and accented letters alternating: a new branch every character",
+                        utf8(UpperCaseReference.repeatedTo("aé", MAX_LINE))),
+                Arguments.of("emoji to the limit: surrogate pairs, the slowest characters per byte",
+                        utf8(UpperCaseReference.repeatedTo("😀", MAX_LINE))));
     }
 
     @ParameterizedTest(name = "TCP: {0}")
@@ -91,7 +105,21 @@ class BadInputTest {
     }
 
     static byte[] documentedReply(byte[] request) {
-        return new String(request, StandardCharsets.UTF_8).toUpperCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+        return UpperCaseReference.of(request);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String codePoints(int[] codePoints) {
+        return new String(codePoints, 0, codePoints.length);
+    }
+
+    private static byte[] bytes(int n, int value) {
+        byte[] bytes = new byte[n];
+        Arrays.fill(bytes, (byte) value);
+        return bytes;
     }
 
     private static byte[] withoutNewlines(byte[] bytes) {

@@ -114,18 +114,15 @@ class UppercaseTest {
      */
     @Test
     void everyGrowingCodePointRepeatedToTheLimitsIsItsUpperCaseRepeated() {
-        List<Integer> growing = growingCodePoints();
-        assertTrue(growing.size() > 100, growing.size() + " growing code points");
+        int[] growing = UpperCaseReference.growingCodePoints();
+        assertTrue(growing.length > 100, growing.length + " growing code points");
         for (int cp : growing) {
             String one = new String(Character.toChars(cp));
-            byte[] upper = UpperCaseReference.wholeString(one);
+            String upper = one.toUpperCase(Locale.ROOT);
             for (int limit : new int[] {LineFraming.DEFAULT_MAX_LINE_LENGTH, Datagrams.MAX_IPV4_PAYLOAD}) {
-                int times = limit / one.getBytes(Uppercase.CHARSET).length;
-                byte[] expected = new byte[upper.length * times];
-                for (int i = 0; i < times; i++) {
-                    System.arraycopy(upper, 0, expected, i * upper.length, upper.length);
-                }
-                assertArrayEquals(expected, Uppercase.toUtf8(one.repeat(times)), String.format("U+%04X x %d", cp, times));
+                String text = UpperCaseReference.repeatedTo(one, limit);
+                byte[] expected = upper.repeat(text.length() / one.length()).getBytes(Uppercase.CHARSET);
+                assertArrayEquals(expected, Uppercase.toUtf8(text), String.format("U+%04X to %d bytes", cp, limit));
             }
         }
     }
@@ -170,14 +167,4 @@ class UppercaseTest {
         }
     }
 
-    private static List<Integer> growingCodePoints() {
-        List<Integer> growing = new ArrayList<>();
-        for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
-            String s = new String(Character.toChars(cp));
-            if (s.toUpperCase(Locale.ROOT).length() > s.length()) {
-                growing.add(cp);
-            }
-        }
-        return growing;
-    }
 }

@@ -3,6 +3,7 @@ package dev.uppercase.testing;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
  * The documented answer, computed without the codec: the JDK's {@code toUpperCase(Locale.ROOT)}, as UTF-8. Called on
@@ -28,5 +29,21 @@ public final class UpperCaseReference {
     /** The JDK's answer for the whole string at once: quadratic in its growing characters, so only for short text. */
     public static byte[] wholeString(String text) {
         return text.toUpperCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Every code point whose upper case is longer than itself in UTF-16 ({@code ß} → {@code SS}, {@code ΐ} → three):
+     * the characters that made the JDK copy its whole result again, one by one.
+     */
+    public static int[] growingCodePoints() {
+        return IntStream.rangeClosed(0, Character.MAX_CODE_POINT).filter(cp -> {
+            String s = new String(Character.toChars(cp));
+            return s.toUpperCase(Locale.ROOT).length() > s.length();
+        }).toArray();
+    }
+
+    /** {@code text} repeated as often as it fits whole in {@code bytes} of UTF-8. */
+    public static String repeatedTo(String text, int bytes) {
+        return text.repeat(bytes / text.getBytes(StandardCharsets.UTF_8).length);
     }
 }

@@ -1,6 +1,7 @@
 package dev.uppercase.codec.bench;
 
 import dev.uppercase.codec.Uppercase;
+import dev.uppercase.testing.UpperCaseReference;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +68,8 @@ public class UppercaseBenchmark {
                 alphabet = "\uFFFD";
                 break;
             case "all-growing":
-                alphabet = growingCharacters();
+                int[] growing = UpperCaseReference.growingCodePoints();
+                alphabet = new String(growing, 0, growing.length);
                 break;
             default:
                 alphabet = kind;
@@ -85,21 +87,6 @@ public class UppercaseBenchmark {
             sb.appendCodePoint(cp);
             used += n;
         }
-    }
-
-    /** Every code point whose upper case is longer than itself in UTF-16, which made the JDK copy its result. */
-    static String growingCharacters() {
-        StringBuilder sb = new StringBuilder();
-        for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
-            if (Character.isSurrogate((char) cp) && cp <= Character.MAX_VALUE) {
-                continue;
-            }
-            String s = new String(Character.toChars(cp));
-            if (s.toUpperCase(Locale.ROOT).length() > s.length()) {
-                sb.appendCodePoint(cp);
-            }
-        }
-        return sb.toString();
     }
 
     @Benchmark
