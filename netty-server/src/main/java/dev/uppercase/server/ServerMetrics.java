@@ -2,6 +2,7 @@ package dev.uppercase.server;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -14,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
+import java.util.Map;
 import java.util.function.IntSupplier;
 import java.util.function.ToDoubleFunction;
 
@@ -22,7 +24,8 @@ final class ServerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
-    ServerMetrics(ServerStats stats, IntSupplier activeConnections, EventLoopGroup... groups) {
+    /** @param groups each event-loop group by the name its metrics are tagged with ({@code group="tcp"}) */
+    ServerMetrics(ServerStats stats, IntSupplier activeConnections, Map<String, EventLoopGroup> groups) {
         counter("uppercase_connections_opened", "TCP and TLS connections accepted and served", stats, ServerStats::connectionsOpened);
         counter("uppercase_connections_rejected", "TCP connections turned away at the connection limit", stats,
                 ServerStats::connectionsRejected);
@@ -52,9 +55,8 @@ final class ServerMetrics {
         if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider) { // the allocator the channels use
             new NettyAllocatorMetrics((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).bindTo(registry);
         }
-        for (EventLoopGroup group : groups) {
-            new NettyEventExecutorMetrics(group).bindTo(registry);
-        }
+        // Netty's binder names its gauges the same for every group: untagged, the second group's would be dropped.
+        groups.forEach((name, group) -> new NettyEventExecutorMetrics(group, Tags.of("group", name)).bindTo(registry));
     }
 
     private void counter(String name, String description, ServerStats stats, ToDoubleFunction<ServerStats> value) {

@@ -196,7 +196,7 @@ public record ServerSettings(
         Duration drainTimeout;
 
         @Option(names = "--max-connections", paramLabel = "N",
-                description = "Most TCP connections at once (default: the file-descriptor limit less 5%, now "
+                description = "Most TCP connections at once (default: the file-descriptor limit less 5%%, now "
                         + "${DEFAULT-VALUE}). Env UPPERCASE_MAX_CONNECTIONS.")
         int maxConnections = defaultMaxConnections();
 

@@ -27,6 +27,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,6 +79,7 @@ public final class UppercaseServer implements AutoCloseable {
             server.close();
             Runtime.getRuntime().halt(0);
         }, "uppercase-shutdown"));
+        server.logReady(); // only now: a SIGTERM sent as soon as the line appears must find the hook in place
         server.awaitStopped();
     }
 
@@ -119,16 +121,20 @@ public final class UppercaseServer implements AutoCloseable {
             throw e;
         }
         server.ready = true;
+        return server;
+    }
+
+    /** The line that tells an operator (and the tests) the server serves, and where. */
+    private void logReady() {
         log.info("uppercase-server {} ready: tcp {}, udp {}{}{} ({} transport, {} UDP socket(s); max {} connections, "
                         + "lines up to {} bytes, datagrams up to {} bytes, idle timeout {}{})",
-                ServerSettings.Version.current(), describe(server.tcpAddress()), describe(server.udpAddress()),
-                server.tlsChannel == null ? "" : ", tls " + describe(server.tlsAddress())
+                ServerSettings.Version.current(), describe(tcpAddress()), describe(udpAddress()),
+                tlsChannel == null ? "" : ", tls " + describe(tlsAddress())
                         + (settings.tls().clientCa() == null ? "" : " (client certificates required)"),
-                server.metricsChannel == null ? "" : ", http " + describe(server.metricsAddress()), transport,
-                server.udpChannels.size(), settings.maxConnections(),
+                metricsChannel == null ? "" : ", http " + describe(metricsAddress()), transport,
+                udpChannels.size(), settings.maxConnections(),
                 settings.maxLineLength(), settings.maxDatagramSize(), Durations.format(settings.idleTimeout()),
                 settings.udpReplyRate() == 0 ? "" : ", " + settings.udpReplyRate() + " UDP replies/s per source");
-        return server;
     }
 
     private void bind() throws ServerStartException {
@@ -167,7 +173,8 @@ public final class UppercaseServer implements AutoCloseable {
                     .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(slot * 8));
         }
         if (settings.metricsPort() != null) {
-            metrics = new ServerMetrics(stats, connections::size, tcpGroup, udpGroup);
+            metrics = new ServerMetrics(stats, connections::size,
+                    Map.of("accept", acceptGroup, "tcp", tcpGroup, "udp", udpGroup));
             ServerBootstrap http = new ServerBootstrap()
                     .group(acceptGroup, tcpGroup)
                     .channel(transport.serverSocketChannel())

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uppercase.testing.Await;
 import dev.uppercase.testing.TestCertificates;
+import io.netty.util.NettyRuntime;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -74,6 +75,24 @@ class MetricsAndHealthTest {
             assertEquals(0.0, m.get("uppercase_datagrams_dropped_total"));
             assertTrue(m.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes")), "JVM metrics");
             assertTrue(m.keySet().stream().anyMatch(k -> k.startsWith("netty_")), "Netty metrics");
+        }
+    }
+
+    /** Netty's binder gives every group's gauges the same name: each group must be there, told apart by a tag. */
+    @Test
+    void eachEventLoopGroupHasItsOwnSeries() throws Exception {
+        try (UppercaseServer server = Servers.start("--metrics-port", "0")) {
+            Map<String, Double> m = parse(get(server, "/metrics").body());
+            int cores = NettyRuntime.availableProcessors();
+            assertEquals(1.0, m.get("netty_eventexecutor_workers{group=\"accept\"}"));
+            assertEquals(2.0 * cores, m.get("netty_eventexecutor_workers{group=\"tcp\"}"), "Netty's default: 2 per core");
+            assertEquals(server.transport().hasReusePort() ? cores : 1.0, m.get("netty_eventexecutor_workers{group=\"udp\"}"));
+            for (String group : new String[] {"accept", "tcp", "udp"}) {
+                long pending = m.keySet().stream()
+                        .filter(k -> k.startsWith("netty_eventexecutor_tasks_pending{group=\"" + group + "\",")).count();
+                assertEquals(m.get("netty_eventexecutor_workers{group=\"" + group + "\"}"), (double) pending,
+                        "one pending-tasks gauge per " + group + " event loop");
+            }
         }
     }
 

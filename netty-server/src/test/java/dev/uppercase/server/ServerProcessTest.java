@@ -2,8 +2,10 @@ package dev.uppercase.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uppercase.testing.Await;
+import dev.uppercase.testing.TestCertificates;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,13 +18,17 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The server as a user runs it: a process with flags, a ready line, exit codes, a clean stop on SIGTERM. */
 class ServerProcessTest {
@@ -107,6 +113,35 @@ class ServerProcessTest {
         }
     }
 
+    /** Every documented flag at once, on every transport: a start that logs a warning would teach users to ignore them. */
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "nio", "epoll", "io_uring"})
+    void aStartWithEveryDocumentedFlagLogsNoWarning(String transport) throws Exception {
+        assumeTrue(Transport.valueOf(transport.toUpperCase(Locale.ROOT)).resolve() != null, transport + " runs here");
+        TestCertificates certs = TestCertificates.get();
+        Process p = launch("--bind", "127.0.0.1", "--port", "0", "--max-line-length", "1000", "--quiet-period", "100ms",
+                "--max-datagram-size", "2000", "--drain-timeout", "1s", "--max-connections", "100", "--idle-timeout", "1m",
+                "--write-buffer-size", "10000", "--allow", "127.0.0.0/8", "--deny", "10.0.0.0/8", "--udp-reply-rate", "100",
+                "--log-level", "info", "--log-format", "text", "--metrics-port", "0", "--tls-port", "0",
+                "--tls-cert", certs.server().cert().toString(), "--tls-key", certs.server().key().toString(),
+                "--tls-client-ca", certs.caCert().toString(), "--tls-handshake-timeout", "5s", "--transport", transport);
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        List<String> lines = new ArrayList<>();
+        String line;
+        while ((line = out.readLine()) != null) {
+            lines.add(line);
+            if (READY.matcher(line).find()) {
+                break;
+            }
+        }
+        p.toHandle().destroy(); // SIGTERM: the stop's own lines are read too
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        out.lines().forEach(lines::add);
+        assertEquals(0, p.exitValue(), String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(l -> READY.matcher(l).find()), String.join("\n", lines));
+        assertEquals(List.of(), lines.stream().filter(l -> l.contains("WARN")).collect(Collectors.toList()));
+    }
+
     /** Reads the server's log up to its ready line; the TCP port it names. */
     static int readyTcpPort(BufferedReader out) throws IOException {
         String line;
@@ -133,6 +168,8 @@ class ServerProcessTest {
         Process p = launch("--help");
         String help = String.join("\n", output(p));
         assertEquals(0, p.exitValue());
+        assertTrue(help.startsWith("Usage: uppercase-server"), "nothing before the usage: " + help);
+        assertTrue(!help.contains("WARN"), help);
         for (String flag : new String[] {"--port", "--tcp-port", "--udp-port", "--bind", "--max-line-length",
                 "--quiet-period", "--max-datagram-size", "--drain-timeout", "--help", "--version"}) {
             assertTrue(help.contains(flag), flag + " missing from help");
