@@ -3,6 +3,9 @@ package dev.uppercase.codec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
@@ -20,6 +23,9 @@ public final class Uppercase {
     static final int MAX_BYTES_PER_CHAR = 6;
     /** Text is encoded this many code units at a time, so the room reserved ahead is bounded, not six times a line. */
     private static final int BLOCK = 4096;
+    /** From this length, a line that starts in ASCII is tried as all ASCII, eight bytes at a time. */
+    private static final int LONG_ASCII = 128;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private Uppercase() {}
 
@@ -46,26 +52,74 @@ public final class Uppercase {
     public static int writeUtf8(ByteBuf out, String text) {
         int start = out.writerIndex();
         int length = text.length();
+        if (length >= LONG_ASCII && text.charAt(0) < 0x80 && writeLongAscii(out, text)) {
+            return length;
+        }
         byte[] copy = null;
         for (int from = 0; from < length; ) {
             int to = Math.min(length, from + BLOCK);
             if (to < length && Character.isHighSurrogate(text.charAt(to - 1))) {
                 to--; // keep the pair in one block
             }
-            int room = MAX_BYTES_PER_CHAR * (to - from);
             if (out.hasArray()) {
-                out.ensureWritable(room);
+                // ASCII first, which takes exactly a byte a character; room for the longest only once past it.
+                out.ensureWritable(to - from);
                 int base = out.arrayOffset();
-                out.writerIndex(encode(text, from, to, out.array(), base + out.writerIndex()) - base);
+                int ascii = encodeAscii(text, from, to, out.array(), base + out.writerIndex());
+                out.writerIndex(out.writerIndex() + ascii);
+                if (from + ascii < to) {
+                    out.ensureWritable(MAX_BYTES_PER_CHAR * (to - from - ascii));
+                    base = out.arrayOffset();
+                    out.writerIndex(encode(text, from + ascii, to, out.array(), base + out.writerIndex()) - base);
+                }
             } else {
                 if (copy == null) {
                     copy = new byte[MAX_BYTES_PER_CHAR * Math.min(length, BLOCK)];
                 }
-                out.writeBytes(copy, 0, encode(text, from, to, copy, 0));
+                int ascii = encodeAscii(text, from, to, copy, 0);
+                out.writeBytes(copy, 0, from + ascii < to ? encode(text, from + ascii, to, copy, ascii) : ascii);
             }
             from = to;
         }
         return out.writerIndex() - start;
+    }
+
+    /**
+     * A long line that may be all ASCII: the JDK's vectorised encoder copies it out (and says, by its length, whether
+     * it was all ASCII), then it is upper-cased eight bytes at a time; about twice as fast as a character at a time,
+     * for one array. False, having written nothing, if it was not all ASCII.
+     */
+    private static boolean writeLongAscii(ByteBuf out, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length != text.length()) {
+            return false;
+        }
+        int i = 0;
+        for (; i + Long.BYTES <= bytes.length; i += Long.BYTES) {
+            long x = (long) LONGS.get(bytes, i);
+            // Every byte is under 0x80, so no sum carries into the next: bit 7 of b + 0x1F says b >= 'a', and of
+            // b + 0x05 that b > 'z'. A lower-case letter loses its 0x20 bit.
+            long lower = (x + 0x1F1F1F1F1F1F1F1FL) & ~(x + 0x0505050505050505L) & 0x8080808080808080L;
+            LONGS.set(bytes, i, x ^ lower >>> 2);
+        }
+        for (; i < bytes.length; i++) {
+            bytes[i] = (byte) UppercaseTable.ENTRIES[bytes[i]];
+        }
+        out.writeBytes(bytes);
+        return true;
+    }
+
+    /**
+     * Writes the upper case of {@code text[from, to)} into {@code dst} from {@code offset} as long as it is ASCII, the
+     * common case, at one byte a character; returns how many characters it wrote.
+     */
+    private static int encodeAscii(String text, int from, int to, byte[] dst, int offset) {
+        int[] entries = UppercaseTable.ENTRIES;
+        int i = from;
+        for (char c; i < to && (c = text.charAt(i)) < 0x80; i++) {
+            dst[offset + i - from] = (byte) entries[c];
+        }
+        return i - from;
     }
 
     /**
@@ -75,11 +129,7 @@ public final class Uppercase {
     private static int encode(String text, int from, int to, byte[] dst, int offset) {
         int[] entries = UppercaseTable.ENTRIES;
         int o = offset;
-        int i = from;
-        for (char c; i < to && (c = text.charAt(i)) < 0x80; i++) { // ASCII, the common case: one byte each
-            dst[o++] = (byte) entries[c];
-        }
-        for (; i < to; i++) {
+        for (int i = from; i < to; i++) {
             char c = text.charAt(i);
             int entry = entries[c];
             int n = entry >>> 24;

@@ -148,6 +148,22 @@ class UppercaseTest {
         assertArrayEquals(UpperCaseReference.wholeString(text), Uppercase.toUtf8(text));
     }
 
+    /** Long ASCII lines are upper-cased eight bytes at a time: every ASCII character, at every alignment. */
+    @ParameterizedTest(name = "{0} characters first")
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7})
+    void everyAsciiCharacterInALongLineAtEveryAlignment(int before) {
+        StringBuilder ascii = new StringBuilder("z".repeat(before));
+        for (int round = 0; round < 3; round++) {
+            for (char c = 0; c < 0x80; c++) {
+                ascii.append(c);
+            }
+        }
+        String text = ascii.toString();
+        assertArrayEquals(UpperCaseReference.wholeString(text), Uppercase.toUtf8(text));
+        String notAscii = text + "é"; // long, starts in ASCII, is not: the character path answers it
+        assertArrayEquals(UpperCaseReference.wholeString(notAscii), Uppercase.toUtf8(notAscii));
+    }
+
     /** Any buffer takes the answer: heap ones are written in place, direct ones through a copy. */
     @Test
     void writesTheSameBytesIntoHeapAndDirectBuffers() {
