@@ -8,16 +8,17 @@ import java.util.ArrayDeque;
 
 /**
  * Keeps a client that does not read its replies from making the server buffer them without bound. When the connection's
- * outbound buffer passes its high watermark the connection stops reading, and lines already decoded from the last read
- * are held here, in order, instead of being answered; when the client has read enough for the buffer to fall under the
- * low watermark, the held lines are answered and reading resumes. An end of input (the client's half-close, or the
- * server's drain) waits its turn behind the held lines, so that no line loses its reply.
+ * outbound buffer passes its high watermark the connection stops reading, and a read that still arrives is held here,
+ * whole and in order, instead of being framed and answered; when the client has read enough for the buffer to fall
+ * under the low watermark, the held reads go on and reading resumes. An end of input (the client's half-close, or the
+ * server's drain) waits its turn behind them, so that no line loses its reply. It sits before the framer, so it looks
+ * once per read, not once per line: the replies can pass the watermark by those of one read.
  *
  * <p>Stateful: one instance per channel.
  */
 final class BackpressureHandler extends ChannelInboundHandlerAdapter {
     private final ServerStats stats;
-    /** Made only when a client first falls behind: most connections never need it. */
+    /** Reads (and an end of input) waiting for the client to catch up; made only when a client first falls behind. */
     private ArrayDeque<Object> held;
 
     BackpressureHandler(ServerStats stats) {
@@ -25,11 +26,11 @@ final class BackpressureHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object line) {
+    public void channelRead(ChannelHandlerContext ctx, Object read) {
         if (isEmpty() && ctx.channel().isWritable()) {
-            ctx.fireChannelRead(line);
+            ctx.fireChannelRead(read);
         } else {
-            hold(line);
+            hold(read);
         }
     }
 
@@ -76,7 +77,7 @@ final class BackpressureHandler extends ChannelInboundHandlerAdapter {
                 ctx.fireChannelRead(next);
             }
         }
-        ctx.fireChannelReadComplete(); // the business handler flushes once for the batch
+        ctx.fireChannelReadComplete(); // the replies to the held reads go out as one batch
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.uppercase.codec.Durations;
 import dev.uppercase.codec.LineFrameDecoder;
 import dev.uppercase.codec.LineFraming;
 import dev.uppercase.codec.Uppercase;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -18,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TCP pipeline, in the order bytes flow: (on the TLS listener: TLS,) framing, decoding, the idle clock, encoding,
- * backpressure, the transform. A connection over the limit gets one line and is closed.
+ * The TCP pipeline, in the order bytes flow: (on the TLS listener: TLS,) byte counts, backpressure (per read), framing,
+ * decoding, the transform (which writes the replies). A connection over the limit gets one line and is closed.
  */
 final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
     private static final Logger log = LoggerFactory.getLogger(TcpServerInitializer.class);
@@ -30,10 +31,11 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
     private final ServerSettings settings;
     private final ChannelGroup connections;
     private final ServerStats stats;
-    private final UppercaseHandler uppercase;
+    private final UppercaseHandler.Replies replies;
+    private final IdleTimeouts.PerLoop idle;
     private final AddressFilterHandler addressFilter;
     private final ByteCounter byteCounter;
-    private final String tooManyConnectionsReply;
+    private final byte[] tooManyConnectionsReply;
     private final ConnectionLimit limit;
     private final SslContext tls;
     private final TlsRequiredHandler tlsRequired;
@@ -48,11 +50,12 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
         this.limit = limit;
         this.tls = tls;
         this.tlsRequired = tls == null ? null : new TlsRequiredHandler(stats, tlsWarning);
-        this.uppercase = new UppercaseHandler(settings, stats);
+        this.replies = new UppercaseHandler.Replies(settings.maxLineLength(), stats);
+        this.idle = settings.idleTimeout().isZero() ? null : new IdleTimeouts.PerLoop(settings.idleTimeout());
         this.byteCounter = new ByteCounter(stats);
         this.addressFilter = settings.addressFilter().isOpen() ? null
                 : new AddressFilterHandler(settings.addressFilter(), stats);
-        this.tooManyConnectionsReply = LineFraming.tooManyConnectionsReply(limit.max());
+        this.tooManyConnectionsReply = LineFraming.tooManyConnectionsReply(limit.max()).getBytes(Uppercase.CHARSET);
     }
 
     @Override
@@ -72,8 +75,7 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
             p.addLast("tls-session", new TlsSessionHandler(stats, tlsWarning));
         }
         if (!limit.tryOpen(ch)) { // counted and logged by the limit
-            p.addLast("encoder", new ReplyEncoder(REPLY_CHUNK));
-            ch.writeAndFlush(tooManyConnectionsReply).addListener(ChannelFutureListener.CLOSE);
+            ch.writeAndFlush(Unpooled.wrappedBuffer(tooManyConnectionsReply)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         connections.add(ch);
@@ -81,15 +83,17 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
         if (log.isDebugEnabled()) {
             logLifecycle(ch);
         }
+        addServingHandlers(p);
+    }
+
+    /** The handlers that answer a connection's lines, after admission (and TLS): the pipeline every line passes. */
+    void addServingHandlers(ChannelPipeline p) {
         p.addLast("bytes", byteCounter);
+        p.addLast("backpressure", new BackpressureHandler(stats));
         p.addLast("framer", new LineFrameDecoder(settings.maxLineLength(), settings.quietPeriod()));
         p.addLast("decoder", DECODER);
-        if (!settings.idleTimeout().isZero()) {
-            p.addLast("idle", new IdleTimeoutHandler(settings.idleTimeout(), stats));
-        }
-        p.addLast("encoder", new ReplyEncoder(REPLY_CHUNK));
-        p.addLast("backpressure", new BackpressureHandler(stats));
-        p.addLast("uppercase", uppercase);
+        p.addLast("uppercase", new UppercaseHandler(replies, REPLY_CHUNK,
+                idle == null ? null : idle.forLoop(p.channel().eventLoop())));
     }
 
     private void logLifecycle(SocketChannel ch) {

@@ -2,10 +2,10 @@ package dev.uppercase.server;
 
 import dev.uppercase.codec.LineFraming;
 import dev.uppercase.codec.Uppercase;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -18,34 +18,111 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers each decoded line (terminator included, so the reply keeps it) with its upper case. Writes per line, flushes
- * once per read batch. A line over the limit is answered with the documented error line, in its place, and the
- * connection goes on. When the peer half-closes (or the server drains), the replies are flushed and the connection
- * closed.
+ * Answers each decoded line (terminator included, so the reply keeps it) with its upper case, written as UTF-8
+ * straight into one reply buffer per read batch: no second {@code String}, no buffer or outbound entry per line. The
+ * buffer goes out at the end of the batch, or as soon as it holds {@link #chunk} bytes, so the connection's writability
+ * (and the backpressure that watches it) sees the replies at most one chunk late. A line over the limit is answered,
+ * in its place, with the documented error line, and the connection goes on. When the peer half-closes (or the server
+ * drains), the replies are flushed and the connection closed. Counters are added once per batch, and the time of
+ * the last complete line is kept for {@link IdleTimeouts}.
+ *
+ * <p>Stateful: one instance per channel.
  */
-@Sharable
 final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
     private static final Logger log = LoggerFactory.getLogger(UppercaseHandler.class);
 
-    private final String lineTooLongReply;
-    private final ServerStats stats;
-    private final WarningThrottle tooLongWarning = new WarningThrottle(log, Duration.ofSeconds(10));
+    private final Replies replies;
+    private final int chunk;
+    private final IdleTimeouts idle;
+    private ChannelHandlerContext ctx;
+    private ByteBuf reply;
+    private int linesInBatch;
+    private int replacedInBatch;
+    private boolean completeLineInBatch;
+    /** When this connection last sent a complete line; read by its event loop's {@link IdleTimeouts}. */
+    long lastLineNanos;
+    /** This connection's place in its event loop's {@link IdleTimeouts}, or -1. */
+    int idleIndex = -1;
 
-    UppercaseHandler(ServerSettings settings, ServerStats stats) {
-        this.lineTooLongReply = LineFraming.lineTooLongReply(settings.maxLineLength());
-        this.stats = stats;
+    /** What the handlers of every connection share: where the counts go, the error line, its log throttle. */
+    static final class Replies {
+        final ServerStats stats;
+        final byte[] lineTooLong;
+        final WarningThrottle tooLongWarning = new WarningThrottle(log, Duration.ofSeconds(10));
+
+        Replies(int maxLineLength, ServerStats stats) {
+            this.stats = stats;
+            this.lineTooLong = LineFraming.lineTooLongReply(maxLineLength).getBytes(Uppercase.CHARSET);
+        }
+    }
+
+    /** @param idle this connection's event loop's idle clock; null when there is no idle timeout */
+    UppercaseHandler(Replies replies, int chunk, IdleTimeouts idle) {
+        this.replies = replies;
+        this.chunk = chunk;
+        this.idle = idle;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (idle != null) {
+            lastLineNanos = ctx.executor().ticker().nanoTime(); // the clock starts at accept
+            idle.watch(this);
+        }
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, String line) {
-        stats.linesReceived.increment();
-        stats.noteDecoded(line);
-        ctx.write(Uppercase.apply(line), ctx.voidPromise());
+        linesInBatch++;
+        if (line.indexOf('\uFFFD') >= 0) { // O(1) for Latin-1 text, which cannot hold it
+            replacedInBatch++;
+        }
+        if (!line.isEmpty() && line.charAt(line.length() - 1) == '\n') {
+            completeLineInBatch = true; // a partial line answered early or at the end does not keep a connection alive
+        }
+        Uppercase.writeUtf8(replyBuffer(ctx, line.length()), line);
+        if (reply.readableBytes() >= chunk) {
+            writeReply(ctx);
+        }
+    }
+
+    private ByteBuf replyBuffer(ChannelHandlerContext ctx, int lineLength) {
+        if (reply == null) {
+            // A heap buffer: the transform writes into its array in place.
+            reply = ctx.alloc().heapBuffer(Math.max(chunk, lineLength + 2));
+        }
+        return reply;
+    }
+
+    private void writeReply(ChannelHandlerContext ctx) {
+        if (reply != null) {
+            ByteBuf out = reply;
+            reply = null;
+            ctx.write(out, ctx.voidPromise());
+        }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        writeReply(ctx);
+        endBatch(ctx); // counted before the replies leave: a client that has its reply finds it counted
         ctx.flush();
+    }
+
+    private void endBatch(ChannelHandlerContext ctx) {
+        if (linesInBatch > 0) {
+            replies.stats.linesReceived.add(linesInBatch);
+            linesInBatch = 0;
+        }
+        if (replacedInBatch > 0) {
+            replies.stats.decodeReplaced.add(replacedInBatch);
+            replacedInBatch = 0;
+        }
+        if (completeLineInBatch) {
+            completeLineInBatch = false;
+            lastLineNanos = ctx.executor().ticker().nanoTime(); // once per batch: a batch takes microseconds
+        }
     }
 
     /**
@@ -56,6 +133,8 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
+            writeReply(ctx);
+            endBatch(ctx);
             ChannelFuture written = ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
             if (ctx.pipeline().get(DrainHandler.class) != null && ctx.channel() instanceof DuplexChannel
                     && !((DuplexChannel) ctx.channel()).isInputShutdown()) {
@@ -74,12 +153,20 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
         notified.addListener(f -> ch.shutdownOutput());
     }
 
+    /** Closes the connection for sending no complete line for the idle timeout, after a line saying so. */
+    void idleTimeout(byte[] idleReply) {
+        replies.stats.idleClosed.increment();
+        log.debug("closing connection from {}: idle timeout", ctx.channel().remoteAddress());
+        writeReply(ctx);
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(idleReply)).addListener(ChannelFutureListener.CLOSE);
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
-            stats.linesTooLong.increment();
-            tooLongWarning.warn("line too long from {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
-            ctx.writeAndFlush(lineTooLongReply, ctx.voidPromise());
+            replies.stats.linesTooLong.increment();
+            replies.tooLongWarning.warn("line too long from {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+            replyBuffer(ctx, 0).writeBytes(replies.lineTooLong); // in its place among the replies
             return;
         }
         if (cause instanceof IOException) {
@@ -88,5 +175,22 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
             log.warn("closing connection from {}: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
         }
         ctx.close();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (idle != null) {
+            idle.forget(this);
+        }
+        if (reply != null) {
+            reply.release();
+            reply = null;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        handlerRemoved(ctx);
+        ctx.fireChannelInactive();
     }
 }

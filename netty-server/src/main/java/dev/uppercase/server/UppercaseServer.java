@@ -7,7 +7,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -299,20 +298,22 @@ public final class UppercaseServer implements AutoCloseable {
         }
     }
 
-    /** On the channel's event loop: answers the partial line too, then hands the connection to a DrainHandler. */
+    /**
+     * On the channel's event loop: ends the connection's input as a half-close would, behind what it has read (a read
+     * held by backpressure, a partial line in the framer: all are answered), and hands it to a DrainHandler.
+     */
     private static void drain(Channel ch) {
         if (!ch.isActive()) {
             return;
         }
-        ChannelHandlerContext framer = ch.pipeline().context(LineFrameDecoder.class);
         SslHandler ssl = ch.pipeline().get(SslHandler.class);
-        if (framer == null || (ssl != null && !ssl.handshakeFuture().isSuccess())) {
+        if (ch.pipeline().get(LineFrameDecoder.class) == null || (ssl != null && !ssl.handshakeFuture().isSuccess())) {
             ch.close(); // turned away at the connection limit, or not yet through its handshake: nothing to answer
             return;
         }
         ch.pipeline().addFirst("drain", new DrainHandler());
-        ((LineFrameDecoder) framer.handler()).flushPartialLine(framer);
-        framer.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE); // past the framer: its input ends here
+        // Past the DrainHandler (which discards what the client still sends) but ahead of everything else.
+        ch.pipeline().context(DrainHandler.class).fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
     }
 
     public void awaitStopped() {

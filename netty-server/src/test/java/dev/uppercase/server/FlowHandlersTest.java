@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.uppercase.codec.LineFraming;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,17 +13,15 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** EmbeddedChannel tests of the per-connection flow handlers: backpressure, the idle clock, the drain. */
+/** EmbeddedChannel tests of the per-connection flow handlers: backpressure and the drain (the idle clock: UppercaseHandlerTest). */
 class FlowHandlersTest {
     private final ServerStats stats = new ServerStats();
 
-    /** Records what reaches the end of the pipeline, lines and events alike, in order. */
+    /** Records what reaches the end of the pipeline, reads and events alike, in order. */
     private static final class Recorder extends ChannelInboundHandlerAdapter {
         final List<Object> seen = new ArrayList<>();
 
@@ -40,7 +37,7 @@ class FlowHandlersTest {
     }
 
     @Test
-    void backpressureHoldsLinesWhileUnwritableAndAnswersThemInOrderWithTheEndOfInputLast() {
+    void backpressureHoldsReadsWhileUnwritableAndPassesThemOnInOrderWithTheEndOfInputLast() {
         Recorder end = new Recorder();
         EmbeddedChannel ch = new EmbeddedChannel(new BackpressureHandler(stats), end);
         ch.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(8, 16));
@@ -63,27 +60,6 @@ class FlowHandlersTest {
         assertTrue(ch.config().isAutoRead(), "reads again");
         assertEquals(List.of("a\n", "b\n", "c\n", ChannelInputShutdownEvent.INSTANCE), end.seen);
         assertFalse(ch.finishAndReleaseAll());
-    }
-
-    @Test
-    void theIdleClockCountsOnlyCompleteLines() {
-        EmbeddedChannel ch = new EmbeddedChannel();
-        ch.freezeTime();
-        ch.pipeline().addLast(new IdleTimeoutHandler(Duration.ofSeconds(10), stats));
-        ch.advanceTimeBy(6, TimeUnit.SECONDS);
-        ch.writeInbound("line\n");
-        ch.advanceTimeBy(6, TimeUnit.SECONDS);
-        ch.runScheduledPendingTasks();
-        assertTrue(ch.isOpen(), "a complete line 6 s ago resets the clock");
-        ch.readInbound();
-
-        ch.writeInbound("drip"); // no terminator: not a line
-        ch.advanceTimeBy(5, TimeUnit.SECONDS);
-        ch.runScheduledPendingTasks();
-        assertEquals(LineFraming.idleTimeoutReply(10_000), ch.readOutbound());
-        assertFalse(ch.isOpen());
-        assertEquals(1, stats.idleClosed());
-        ch.finishAndReleaseAll();
     }
 
     @Test

@@ -173,7 +173,8 @@ class LimitsTest {
                 }
             }
             sender.get(60, TimeUnit.SECONDS);
-            // The high watermark, passed by at most what the reply encoder holds back plus one reply.
+            // When it stopped reading: the high watermark, passed by at most one chunk of replies and the reply that
+            // filled it.
             long bound = writeBuffer + TcpServerInitializer.REPLY_CHUNK + 3L * lineLength;
             assertTrue(server.stats().peakPendingOutboundBytes() <= bound,
                     "peak pending " + server.stats().peakPendingOutboundBytes() + " > " + bound);

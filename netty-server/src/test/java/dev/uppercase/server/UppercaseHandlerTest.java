@@ -7,66 +7,100 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uppercase.codec.LineFraming;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.TooLongFrameException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class UppercaseHandlerTest {
     private final ServerStats stats = new ServerStats();
 
-    private EmbeddedChannel channel(ChannelHandler... before) {
+    private EmbeddedChannel channel(int chunk, ChannelHandler... before) {
         EmbeddedChannel ch = new EmbeddedChannel(before);
-        ch.pipeline().addLast(new UppercaseHandler(Servers.settings("--max-line-length", "10"), stats));
+        ch.pipeline().addLast(new UppercaseHandler(new UppercaseHandler.Replies(10, stats), chunk, null));
         return ch;
+    }
+
+    /** The next reply buffer's text; released. */
+    private static String next(EmbeddedChannel ch) {
+        ByteBuf reply = ch.readOutbound();
+        try {
+            return reply.toString(StandardCharsets.UTF_8);
+        } finally {
+            reply.release();
+        }
     }
 
     @Test
     void answersEachLineWithItsUpperCase() {
-        EmbeddedChannel ch = channel();
+        EmbeddedChannel ch = channel(1024);
         ch.writeInbound("istanbul straße\r\n");
-        assertEquals("ISTANBUL STRASSE\r\n", ch.readOutbound());
+        assertEquals("ISTANBUL STRASSE\r\n", next(ch));
         assertEquals(1, stats.linesReceived());
         assertFalse(ch.finishAndReleaseAll());
     }
 
     @Test
-    void flushesOncePerReadBatchNotPerLine() {
+    void aReadBatchIsAnsweredWithOneBufferAndOneFlush() {
         int[] flushes = {0};
-        EmbeddedChannel ch = channel(new ChannelOutboundHandlerAdapter() {
+        EmbeddedChannel ch = channel(1024, new ChannelOutboundHandlerAdapter() {
             @Override
             public void flush(ChannelHandlerContext ctx) {
                 flushes[0]++;
                 ctx.flush();
             }
         });
-        ch.pipeline().fireChannelRead("a\n").fireChannelRead("b\n").fireChannelRead("c\n");
-        assertEquals(0, flushes[0]);
+        ch.pipeline().fireChannelRead("one\n").fireChannelRead("τωο\r\n").fireChannelRead("\n");
+        assertNull(ch.readOutbound(), "nothing before the end of the batch");
+        assertEquals(0, stats.linesReceived(), "counted once per batch");
         ch.pipeline().fireChannelReadComplete();
         assertEquals(1, flushes[0]);
-        assertEquals("A\n", ch.readOutbound());
-        assertEquals("B\n", ch.readOutbound());
-        assertEquals("C\n", ch.readOutbound());
+        assertEquals("ONE\nΤΩΟ\r\n\n", next(ch));
+        assertNull(ch.readOutbound());
+        assertEquals(3, stats.linesReceived());
         assertFalse(ch.finishAndReleaseAll());
     }
 
     @Test
-    void answersALineTooLongWithTheErrorLineAndStaysOpen() {
-        EmbeddedChannel ch = channel();
+    void aFullChunkGoesOutWithoutWaitingForTheEndOfTheBatch() {
+        EmbeddedChannel ch = channel(8);
+        ch.pipeline().fireChannelRead("abcd\n").fireChannelRead("efgh\n"); // 10 bytes >= 8: written, so writability sees it
+        ch.pipeline().fireChannelRead("i\n").fireChannelReadComplete();
+        assertEquals("ABCD\nEFGH\n", next(ch));
+        assertEquals("I\n", next(ch));
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void aLineTooLongIsAnsweredInItsPlaceWithTheErrorLineAndTheConnectionGoesOn() {
+        EmbeddedChannel ch = channel(1024);
+        ch.pipeline().fireChannelRead("before\n");
         ch.pipeline().fireExceptionCaught(new TooLongFrameException("frame length (11) exceeds 10"));
-        assertEquals(LineFraming.lineTooLongReply(10), ch.readOutbound());
+        ch.pipeline().fireChannelRead("after\n").fireChannelReadComplete();
+        assertEquals("BEFORE\n" + LineFraming.lineTooLongReply(10) + "AFTER\n", next(ch));
         assertTrue(ch.isOpen());
         assertEquals(1, stats.linesTooLong());
         assertFalse(ch.finishAndReleaseAll());
     }
 
     @Test
+    void countsLinesWithReplacementCharacters() {
+        EmbeddedChannel ch = channel(1024);
+        ch.writeInbound("a\uFFFDb\n", "plain\n");
+        assertEquals("A\uFFFDB\nPLAIN\n", next(ch));
+        assertEquals(1, stats.decodeReplaced());
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
     void closesOnAnyOtherError() {
-        EmbeddedChannel ch = channel();
+        EmbeddedChannel ch = channel(1024);
         ch.pipeline().fireExceptionCaught(new IllegalStateException("boom"));
         assertFalse(ch.isOpen());
         assertNull(ch.readOutbound());
@@ -75,13 +109,61 @@ class UppercaseHandlerTest {
 
     @Test
     void flushesAndClosesWhenTheClientHalfCloses() {
-        EmbeddedChannel ch = channel();
-        ch.pipeline().fireChannelRead("last\n");
+        EmbeddedChannel ch = channel(1024);
+        ch.pipeline().fireChannelRead("last, no newline");
         ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-        assertEquals("LAST\n", ch.readOutbound());
-        ByteBuf marker = ch.readOutbound();
-        assertEquals(Unpooled.EMPTY_BUFFER, marker);
+        assertEquals("LAST, NO NEWLINE", next(ch));
+        assertEquals("", next(ch), "the empty write whose completion closes");
         assertFalse(ch.isOpen());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void releasesARepliesBufferNeverWrittenWhenTheChannelCloses() {
+        EmbeddedChannel ch = channel(1024);
+        ch.pipeline().fireChannelRead("never flushed\n");
+        ch.close();
+        assertFalse(ch.finishAndReleaseAll()); // the leak detector fails the test if the buffer were kept
+    }
+
+    private EmbeddedChannel idleChannel(Duration timeout) {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ch.pipeline().addLast(new UppercaseHandler(new UppercaseHandler.Replies(10, stats), 1024,
+                new IdleTimeouts.PerLoop(timeout).forLoop(ch.eventLoop())));
+        return ch;
+    }
+
+    @Test
+    void theIdleClockCountsOnlyCompleteLinesAndClosesWithinATenthOfTheTimeout() {
+        EmbeddedChannel ch = idleChannel(Duration.ofSeconds(10));
+        ch.advanceTimeBy(6, TimeUnit.SECONDS);
+        ch.writeInbound("line\n");
+        assertEquals("LINE\n", next(ch));
+        ch.advanceTimeBy(6, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertTrue(ch.isOpen(), "a complete line 6 s ago resets the clock");
+
+        ch.writeInbound("drip"); // no terminator: answered, but not a line that keeps the connection alive
+        assertEquals("DRIP", next(ch));
+        ch.advanceTimeBy(3_900, TimeUnit.MILLISECONDS); // 9.9 s after the line
+        ch.runScheduledPendingTasks();
+        assertTrue(ch.isOpen(), "not before the timeout");
+        ch.advanceTimeBy(1_100, TimeUnit.MILLISECONDS); // 11 s: the clock looks every second
+        ch.runScheduledPendingTasks();
+        assertEquals(LineFraming.idleTimeoutReply(10_000), next(ch));
+        assertFalse(ch.isOpen());
+        assertEquals(1, stats.idleClosed());
+        assertEquals(-1, ch.runScheduledPendingTasks(), "no connection left: the loop keeps no timer");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aClosedConnectionIsNoLongerWatched() {
+        EmbeddedChannel ch = idleChannel(Duration.ofMillis(300));
+        ch.close();
+        assertEquals(-1, ch.runScheduledPendingTasks(), "its clock stopped with it");
+        assertEquals(0, stats.idleClosed());
         ch.finishAndReleaseAll();
     }
 }

@@ -1,6 +1,7 @@
 package dev.uppercase.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import java.time.Duration;
@@ -23,6 +24,10 @@ import java.util.concurrent.TimeUnit;
  *       mid-line, however long a line stalls in the network (a TCP retransmission alone takes 200 ms or more).
  * </ul>
  *
+ * <p>What is read is gathered in a heap buffer, so that each line is a slice with an array behind it: a
+ * {@code StringDecoder} then decodes it in place. From a direct read buffer Netty first copies each line out, into a
+ * per-thread scratch array up to 1 KiB and into a new array for every longer line.
+ *
  * <p>Stateful: one instance per channel.
  */
 public class LineFrameDecoder extends LineBasedFrameDecoder {
@@ -39,6 +44,35 @@ public class LineFrameDecoder extends LineBasedFrameDecoder {
         super(maxLength, false, false);
         this.maxLength = maxLength;
         this.quietNanos = quietPeriod.toNanos();
+        setCumulator(LineFrameDecoder::cumulateOnHeap);
+    }
+
+    /** {@link #MERGE_CUMULATOR}, but into a heap buffer: one copy of each read, as the merge makes of a split line. */
+    private static ByteBuf cumulateOnHeap(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
+        if (cumulation == in) { // doubly retained: release once
+            in.release();
+            return cumulation;
+        }
+        if (!cumulation.isReadable() && in.hasArray()) {
+            cumulation.release();
+            return in;
+        }
+        try {
+            int required = in.readableBytes();
+            if (!cumulation.hasArray() || cumulation.isReadOnly() || required > cumulation.maxWritableBytes()
+                    || required > cumulation.maxFastWritableBytes() && cumulation.refCnt() > 1) {
+                // A new buffer: the first read, or one that cannot grow (or, shared by a slice, must not be moved).
+                ByteBuf next = alloc.heapBuffer(alloc.calculateNewCapacity(cumulation.readableBytes() + required,
+                        Integer.MAX_VALUE));
+                next.writeBytes(cumulation, cumulation.readerIndex(), cumulation.readableBytes());
+                cumulation.release();
+                cumulation = next;
+            }
+            cumulation.writeBytes(in, in.readerIndex(), required);
+            return cumulation;
+        } finally {
+            in.release();
+        }
     }
 
     @Override
@@ -95,14 +129,6 @@ public class LineFrameDecoder extends LineBasedFrameDecoder {
             return;
         }
         emitPartialLine(ctx, Utf8.completePrefixLength(pending));
-    }
-
-    /**
-     * Emits the pending partial line, if any, as a line with no terminator: for a server that stops and answers
-     * everything it has received. Call on the channel's event loop, with this handler's context.
-     */
-    public void flushPartialLine(ChannelHandlerContext ctx) {
-        emitPartialLine(ctx, internalBuffer().readableBytes());
     }
 
     /**

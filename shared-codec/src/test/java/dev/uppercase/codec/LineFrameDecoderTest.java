@@ -142,16 +142,17 @@ class LineFrameDecoderTest {
         assertFalse(ch.finishAndReleaseAll());
     }
 
+    /** A stopping server ends the input the same way: what was answered early is not answered again. */
     @Test
-    void flushPartialLineEmitsEverythingPendingAndDecodingGoesOn() {
-        LineFrameDecoder decoder = new LineFrameDecoder(100, Duration.ZERO);
-        EmbeddedChannel ch = new EmbeddedChannel(decoder);
-        ch.writeInbound(bytes("a\npart"));
-        assertEquals("a\n", readLine(ch));
-        decoder.flushPartialLine(ch.pipeline().context(decoder));
-        assertEquals("part", readLine(ch));
-        ch.writeInbound(bytes("next\n"));
-        assertEquals("next\n", readLine(ch));
+    void anEndOfInputAfterAnEarlyAnswerAnswersOnlyTheRest() {
+        EmbeddedChannel ch = channel(100, QUIET);
+        ch.writeInbound(bytes("textbook"));
+        ch.advanceTimeBy(QUIET.toMillis(), TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertEquals("textbook", readLine(ch));
+        ch.writeInbound(bytes(" and more"));
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertEquals(" and more", readLine(ch));
         assertFalse(ch.finishAndReleaseAll());
     }
 
