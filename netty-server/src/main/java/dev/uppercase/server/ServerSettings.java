@@ -34,6 +34,7 @@ import picocli.CommandLine.ParameterException;
  * @param maxLineLength longest request line in bytes, not counting its terminator
  * @param quietPeriod how long a partial line may wait for more bytes before it is answered as it is; zero: forever
  * @param maxDatagramSize largest request and reply datagram, in bytes
+ * @param udpReceiveBuffer bytes of datagrams the kernel may queue for each UDP socket (SO_RCVBUF); 0: its default
  * @param drainTimeout how long a stop waits for replies to reach clients before it closes them
  * @param maxConnections most TCP connections open at once; one more is told so and closed
  * @param idleTimeout a connection that sends no complete line for this long is closed; zero: never
@@ -52,6 +53,7 @@ public record ServerSettings(
         int maxLineLength,
         Duration quietPeriod,
         int maxDatagramSize,
+        int udpReceiveBuffer,
         Duration drainTimeout,
         int maxConnections,
         Duration idleTimeout,
@@ -190,6 +192,12 @@ public record ServerSettings(
                 description = "Largest UDP request and reply (default ${DEFAULT-VALUE}). Env UPPERCASE_MAX_DATAGRAM_SIZE.")
         int maxDatagramSize;
 
+        @Option(names = "--udp-receive-buffer", paramLabel = "BYTES", defaultValue = "" + (4 * 1024 * 1024),
+                description = "Datagrams the kernel may queue for each UDP socket while the server is busy (SO_RCVBUF; "
+                        + "Linux caps it at net.core.rmem_max; 0: the kernel's default; default ${DEFAULT-VALUE}). "
+                        + "Env UPPERCASE_UDP_RECEIVE_BUFFER.")
+        int udpReceiveBuffer;
+
         @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "5s",
                 description = "On stop, how long to wait for replies to reach clients before closing them "
                         + "(default ${DEFAULT-VALUE}). Env UPPERCASE_DRAIN_TIMEOUT.")
@@ -284,6 +292,7 @@ public record ServerSettings(
                     atLeast(cl, "--max-line-length", maxLineLength, 1),
                     quietPeriod,
                     within(cl, "--max-datagram-size", maxDatagramSize, 0, 65_527),
+                    within(cl, "--udp-receive-buffer", udpReceiveBuffer, 0, 1 << 30),
                     drainTimeout,
                     atLeast(cl, "--max-connections", maxConnections, 1),
                     idleTimeout,

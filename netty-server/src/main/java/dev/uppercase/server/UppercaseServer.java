@@ -123,15 +123,21 @@ public final class UppercaseServer implements AutoCloseable {
         return server;
     }
 
+    private String describeReceiveBuffer() {
+        int granted = udpReceiveBuffer();
+        return granted + " bytes" + (settings.udpReceiveBuffer() == 0 ? " (the kernel's default)"
+                : granted < 2 * settings.udpReceiveBuffer() ? " (capped by the kernel: raise net.core.rmem_max)" : "");
+    }
+
     /** The line that tells an operator (and the tests) the server serves, and where. */
     private void logReady() {
-        log.info("uppercase-server {} ready: tcp {}, udp {}{}{} ({} transport, {} UDP socket(s); max {} connections, "
-                        + "lines up to {} bytes, datagrams up to {} bytes, idle timeout {}{})",
+        log.info("uppercase-server {} ready: tcp {}, udp {}{}{} ({} transport, {} UDP socket(s) of {} receive buffer; "
+                        + "max {} connections, lines up to {} bytes, datagrams up to {} bytes, idle timeout {}{})",
                 ServerSettings.Version.current(), describe(tcpAddress()), describe(udpAddress()),
                 tlsChannel == null ? "" : ", tls " + describe(tlsAddress())
                         + (settings.tls().clientCa() == null ? "" : " (client certificates required)"),
                 metricsChannel == null ? "" : ", http " + describe(metricsAddress()), transport,
-                udpChannels.size(), settings.maxConnections(),
+                udpChannels.size(), describeReceiveBuffer(), settings.maxConnections(),
                 settings.maxLineLength(), settings.maxDatagramSize(), Durations.format(settings.idleTimeout()),
                 settings.udpReplyRate() == 0 ? "" : ", " + settings.udpReplyRate() + " UDP replies/s per source");
     }
@@ -164,6 +170,10 @@ public final class UppercaseServer implements AutoCloseable {
                 .handler(new UdpServerInitializer(settings, stats));
         if (transport.hasReusePort()) {
             udp.option(UnixChannelOption.SO_REUSEPORT, true);
+        }
+        if (settings.udpReceiveBuffer() > 0) {
+            // Room for a burst while the event loop is busy (or, cold, still being compiled): what does not fit is lost.
+            udp.option(ChannelOption.SO_RCVBUF, settings.udpReceiveBuffer());
         }
         if (transport == Transport.EPOLL) {
             // recvmmsg: up to 8 datagrams per system call (it engages only when the buffer holds at least two).
@@ -213,6 +223,14 @@ public final class UppercaseServer implements AutoCloseable {
     /** The TLS listener's address; null when --tls-port is not set. */
     public InetSocketAddress tlsAddress() {
         return tlsChannel == null ? null : (InetSocketAddress) tlsChannel.localAddress();
+    }
+
+    /**
+     * What the kernel gave each UDP socket for queued datagrams, as it reports it: Linux doubles the size asked for (the
+     * other half is its bookkeeping), capped at twice {@code net.core.rmem_max}.
+     */
+    int udpReceiveBuffer() {
+        return udpChannels.get(0).config().getOption(ChannelOption.SO_RCVBUF);
     }
 
     public InetSocketAddress udpAddress() {

@@ -33,6 +33,7 @@ class ServerSettingsTest {
         assertEquals(65_536, s.maxLineLength());
         assertEquals(Duration.ofMillis(200), s.quietPeriod());
         assertEquals(65_507, s.maxDatagramSize());
+        assertEquals(4 * 1024 * 1024, s.udpReceiveBuffer());
         assertEquals(Duration.ofSeconds(5), s.drainTimeout());
         assertEquals(ServerSettings.defaultMaxConnections(), s.maxConnections());
         assertEquals(Duration.ofMinutes(5), s.idleTimeout());
@@ -64,6 +65,7 @@ class ServerSettingsTest {
                 "UPPERCASE_MAX_LINE_LENGTH", "100",
                 "UPPERCASE_QUIET_PERIOD", "0",
                 "UPPERCASE_MAX_DATAGRAM_SIZE", "512",
+                "UPPERCASE_UDP_RECEIVE_BUFFER", "0",
                 "UPPERCASE_DRAIN_TIMEOUT", "1m",
                 "UPPERCASE_MAX_CONNECTIONS", "10",
                 "UPPERCASE_IDLE_TIMEOUT", "0"));
@@ -73,6 +75,7 @@ class ServerSettingsTest {
         assertEquals(100, s.maxLineLength());
         assertEquals(Duration.ZERO, s.quietPeriod());
         assertEquals(512, s.maxDatagramSize());
+        assertEquals(0, s.udpReceiveBuffer());
         assertEquals(Duration.ofMinutes(1), s.drainTimeout());
         assertEquals(10, s.maxConnections());
         assertEquals(Duration.ZERO, s.idleTimeout());
@@ -89,7 +92,8 @@ class ServerSettingsTest {
         "--quiet-period=fast", "--drain-timeout=5", "--max-datagram-size=70000", "--bind=no.such.host.invalid",
         "--max-connections=0", "--idle-timeout=forever", "--write-buffer-size=10", "--transport=kqueue",
         "--frobnicate", "stray-argument", "--log-level=loud", "--log-format=yaml", "--log-config=no-such-file.xml",
-        "--udp-reply-rate=-1", "--tls-handshake-timeout=0"
+        "--udp-reply-rate=-1", "--tls-handshake-timeout=0",
+        "--udp-receive-buffer=-1", "--udp-receive-buffer=2000000000"
     })
     void rejectsBadInputWithOneLine(String arg) {
         ParameterException e = assertThrows(ParameterException.class, () -> parse(Map.of(), arg));

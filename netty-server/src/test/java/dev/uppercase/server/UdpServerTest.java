@@ -86,6 +86,15 @@ class UdpServerTest {
         assertEquals("STILL SERVING", exchange(address, "still serving"));
     }
 
+    /** Linux reports twice what was asked (the rest is its bookkeeping), as the ready line shows it. */
+    @Test
+    void theReceiveBufferIsWhatWasAsked() throws Exception {
+        try (UppercaseServer small = Servers.start("--udp-receive-buffer", "65536")) {
+            assertEquals(2 * 65536, small.udpReceiveBuffer());
+            assertEquals("STILL ANSWERS", exchange(small.udpAddress(), "still answers"));
+        }
+    }
+
     @Test
     void answersInvalidUtf8WithReplacementCharacters() throws Exception {
         byte[] reply = exchange(address, new byte[] {'o', 'k', (byte) 0xFF}, 10_000);
