@@ -90,7 +90,7 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
     void addServingHandlers(ChannelPipeline p) {
         p.addLast("bytes", byteCounter);
         p.addLast("backpressure", new BackpressureHandler(stats));
-        p.addLast("framer", new LineFrameDecoder(settings.maxLineLength(), settings.quietPeriod()));
+        p.addLast("framer", LineFrameDecoder.runsOfLines(settings.maxLineLength(), settings.quietPeriod()));
         p.addLast("decoder", DECODER);
         p.addLast("uppercase", new UppercaseHandler(replies, REPLY_CHUNK,
                 idle == null ? null : idle.forLoop(p.channel().eventLoop())));

@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers each decoded line (terminator included, so the reply keeps it) with its upper case, written as UTF-8
+ * Answers each decoded frame (a line, or a run of complete lines, terminators included so the replies keep them) with
+ * its upper case, written as UTF-8
  * straight into one reply buffer per read batch: no second {@code String}, no buffer or outbound entry per line. The
  * buffer goes out at the end of the batch, or as soon as it holds {@link #chunk} bytes, so the connection's writability
  * (and the backpressure that watches it) sees the replies at most one chunk late. A line over the limit is answered,
@@ -73,18 +74,36 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, String line) {
-        linesInBatch++;
-        if (line.indexOf('\uFFFD') >= 0) { // O(1) for Latin-1 text, which cannot hold it
-            replacedInBatch++;
+    protected void channelRead0(ChannelHandlerContext ctx, String lines) {
+        boolean complete = lines.charAt(lines.length() - 1) == '\n';
+        linesInBatch += count(lines, '\n') + (complete ? 0 : 1);
+        if (lines.indexOf('\uFFFD') >= 0) { // at once for Latin-1 text, which cannot hold it
+            replacedInBatch += linesWithReplacement(lines);
         }
-        if (!line.isEmpty() && line.charAt(line.length() - 1) == '\n') {
-            completeLineInBatch = true; // a partial line answered early or at the end does not keep a connection alive
-        }
-        Uppercase.writeUtf8(replyBuffer(ctx, line.length()), line);
+        completeLineInBatch |= complete; // a partial line answered early or at the end does not keep a connection alive
+        Uppercase.writeUtf8(replyBuffer(ctx, lines.length()), lines);
         if (reply.readableBytes() >= chunk) {
             writeReply(ctx);
         }
+    }
+
+    private static int count(String text, char c) {
+        int n = 0;
+        for (int i = text.indexOf(c); i >= 0; i = text.indexOf(c, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** How many of the lines in {@code lines} hold a U+FFFD: bytes that were not UTF-8, replaced. */
+    private static int linesWithReplacement(String lines) {
+        int n = 0;
+        for (int i = lines.indexOf('\uFFFD'); i >= 0; ) {
+            n++;
+            int end = lines.indexOf('\n', i);
+            i = end < 0 ? -1 : lines.indexOf('\uFFFD', end + 1);
+        }
+        return n;
     }
 
     private ByteBuf replyBuffer(ChannelHandlerContext ctx, int lineLength) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uppercase.testing.Await;
 import dev.uppercase.testing.TestCertificates;
-import io.netty.util.NettyRuntime;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -83,11 +82,10 @@ class MetricsAndHealthTest {
     void eachEventLoopGroupHasItsOwnSeries() throws Exception {
         try (UppercaseServer server = Servers.start("--metrics-port", "0")) {
             Map<String, Double> m = parse(get(server, "/metrics").body());
-            int cores = NettyRuntime.availableProcessors();
-            assertEquals(1.0, m.get("netty_eventexecutor_workers{group=\"accept\"}"));
-            assertEquals(2.0 * cores, m.get("netty_eventexecutor_workers{group=\"tcp\"}"), "Netty's default: 2 per core");
+            int cores = Runtime.getRuntime().availableProcessors();
+            assertEquals((double) cores, m.get("netty_eventexecutor_workers{group=\"tcp\"}"), "one per core");
             assertEquals(server.transport().hasReusePort() ? cores : 1.0, m.get("netty_eventexecutor_workers{group=\"udp\"}"));
-            for (String group : new String[] {"accept", "tcp", "udp"}) {
+            for (String group : new String[] {"tcp", "udp"}) {
                 long pending = m.keySet().stream()
                         .filter(k -> k.startsWith("netty_eventexecutor_tasks_pending{group=\"" + group + "\",")).count();
                 assertEquals(m.get("netty_eventexecutor_workers{group=\"" + group + "\"}"), (double) pending,

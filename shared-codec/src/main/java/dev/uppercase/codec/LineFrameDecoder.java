@@ -24,6 +24,11 @@ import java.util.concurrent.TimeUnit;
  *       mid-line, however long a line stalls in the network (a TCP retransmission alone takes 200 ms or more).
  * </ul>
  *
+ * <p>Made with {@link #runsOfLines}, it emits all the complete lines it holds as one frame (each within the limit,
+ * each with its own terminator; a line over the limit still fails alone, in its place): a read of 64 pipelined lines
+ * is then one frame, one string and one upper-casing, instead of 64 of each, with the same bytes in the end. A
+ * partial line is always a frame of its own.
+ *
  * <p>What is read is gathered in a heap buffer, so that each line is a slice with an array behind it: a
  * {@code StringDecoder} then decodes it in place. From a direct read buffer Netty first copies each line out, into a
  * per-thread scratch array up to 1 KiB and into a new array for every longer line.
@@ -34,17 +39,29 @@ public class LineFrameDecoder extends LineBasedFrameDecoder {
 
     private final int maxLength;
     private final long quietNanos;
+    private final boolean runs;
     private boolean framesLines;
     /** Bytes at the front of the buffer already answered as a partial line, awaiting the rest of their line. */
     private int answered;
     private long lastReadNanos;
     private ScheduledFuture<?> quietCheck;
 
+    /** A decoder that emits one line per frame. */
     public LineFrameDecoder(int maxLength, Duration quietPeriod) {
+        this(maxLength, quietPeriod, false);
+    }
+
+    private LineFrameDecoder(int maxLength, Duration quietPeriod, boolean runs) {
         super(maxLength, false, false);
         this.maxLength = maxLength;
         this.quietNanos = quietPeriod.toNanos();
+        this.runs = runs;
         setCumulator(LineFrameDecoder::cumulateOnHeap);
+    }
+
+    /** A decoder that emits every complete line it holds, up to a line over the limit, as one frame. */
+    public static LineFrameDecoder runsOfLines(int maxLength, Duration quietPeriod) {
+        return new LineFrameDecoder(maxLength, quietPeriod, true);
     }
 
     /** {@link #MERGE_CUMULATOR}, but into a heap buffer: one copy of each read, as the merge makes of a split line. */
@@ -89,11 +106,46 @@ public class LineFrameDecoder extends LineBasedFrameDecoder {
         if (buffer.readerIndex() != start) { // a line ended, or an over-long one was discarded
             if (frame != null) {
                 framesLines = true;
+                if (runs) {
+                    frame = withTheLinesAfter(buffer, (ByteBuf) frame, start);
+                }
                 ((ByteBuf) frame).skipBytes(answered);
             }
             answered = 0;
         }
         return frame;
+    }
+
+    /** The line just framed (from {@code start}) and every complete line after it within the limit, as one frame. */
+    private ByteBuf withTheLinesAfter(ByteBuf buffer, ByteBuf line, int start) {
+        int end = endOfCompleteLines(buffer);
+        if (end == buffer.readerIndex()) {
+            return line;
+        }
+        line.release();
+        ByteBuf run = buffer.retainedSlice(start, end - start);
+        buffer.readerIndex(end);
+        return run;
+    }
+
+    /** Where the complete lines from the reader index end, stopping before the first over the limit. */
+    private int endOfCompleteLines(ByteBuf buffer) {
+        int from = buffer.readerIndex();
+        int last = buffer.indexOf(buffer.writerIndex(), from, (byte) '\n'); // from the end: usually a line back
+        if (last < 0) {
+            return from;
+        }
+        if (last + 1 - from <= maxLength) {
+            return last + 1; // no line in a run this short can be over the limit
+        }
+        int end = from;
+        for (int eol; (eol = buffer.indexOf(end, last + 1, (byte) '\n')) >= 0; end = eol + 1) {
+            int length = eol - end - (eol > end && buffer.getByte(eol - 1) == '\r' ? 1 : 0);
+            if (length > maxLength) {
+                break; // left for the next call, which reports it
+            }
+        }
+        return end;
     }
 
     @Override
