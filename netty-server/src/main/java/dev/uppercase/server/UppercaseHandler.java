@@ -75,24 +75,15 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, String lines) {
-        boolean complete = lines.charAt(lines.length() - 1) == '\n';
-        linesInBatch += count(lines, '\n') + (complete ? 0 : 1);
+        linesInBatch += Uppercase.writeLines(replyBuffer(ctx, lines.length()), lines);
         if (lines.indexOf('\uFFFD') >= 0) { // at once for Latin-1 text, which cannot hold it
             replacedInBatch += linesWithReplacement(lines);
         }
-        completeLineInBatch |= complete; // a partial line answered early or at the end does not keep a connection alive
-        Uppercase.writeUtf8(replyBuffer(ctx, lines.length()), lines);
+        // A partial line answered early or at the end does not keep a connection alive.
+        completeLineInBatch |= lines.charAt(lines.length() - 1) == '\n';
         if (reply.readableBytes() >= chunk) {
             writeReply(ctx);
         }
-    }
-
-    private static int count(String text, char c) {
-        int n = 0;
-        for (int i = text.indexOf(c); i >= 0; i = text.indexOf(c, i + 1)) {
-            n++;
-        }
-        return n;
     }
 
     /** How many of the lines in {@code lines} hold a U+FFFD: bytes that were not UTF-8, replaced. */

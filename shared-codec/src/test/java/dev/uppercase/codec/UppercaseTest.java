@@ -164,6 +164,36 @@ class UppercaseTest {
         assertArrayEquals(UpperCaseReference.wholeString(notAscii), Uppercase.toUtf8(notAscii));
     }
 
+    /** A frame of lines is written as any text and counted: its line feeds, and a last line without one. */
+    @ParameterizedTest(name = "{1} lines")
+    @CsvSource(delimiter = '|', value = {
+        "''|0", "a|1", "\\n|1", "a\\nb\\n|2", "a\\r\\nb|2", "\\n\\n\\n|3", "é\\nß\\n😀|3",
+    })
+    void writesAFrameOfLinesAndCountsThem(String escaped, int lines) {
+        String text = escaped.replace("\\n", "\n").replace("\\r", "\r");
+        assertLinesWrittenAndCounted(text, lines);
+    }
+
+    /** Long ASCII frames are counted eight bytes at a time: a line feed in every position, and in the tail. */
+    @Test
+    void countsTheLinesOfLongAsciiFramesInEveryPosition() {
+        for (int length = 1; length <= 40; length++) {
+            String line = "x".repeat(length - 1) + "\n";
+            assertLinesWrittenAndCounted(line.repeat(300 / length + 5), 300 / length + 5);
+            assertLinesWrittenAndCounted(line.repeat(300 / length + 5) + "partial", 300 / length + 6);
+        }
+    }
+
+    private static void assertLinesWrittenAndCounted(String text, int lines) {
+        ByteBuf out = Unpooled.buffer();
+        try {
+            assertEquals(lines, Uppercase.writeLines(out, text));
+            assertArrayEquals(UpperCaseReference.wholeString(text), ByteBufUtil.getBytes(out));
+        } finally {
+            out.release();
+        }
+    }
+
     /** Any buffer takes the answer: heap ones are written in place, direct ones through a copy. */
     @Test
     void writesTheSameBytesIntoHeapAndDirectBuffers() {
