@@ -14,7 +14,7 @@ import java.util.ArrayDeque;
  * server's drain) waits its turn behind them, so that no line loses its reply. It sits before the framer, so it looks
  * once per read, not once per line: the replies can pass the watermark by those of one read.
  *
- * <p>Stateful: one instance per channel.
+ * <p>Stateful: one instance per channel, added to a connection only when it first falls behind.
  */
 final class BackpressureHandler extends ChannelInboundHandlerAdapter {
     private final ServerStats stats;
@@ -23,6 +23,15 @@ final class BackpressureHandler extends ChannelInboundHandlerAdapter {
 
     BackpressureHandler(ServerStats stats) {
         this.stats = stats;
+    }
+
+    /** Added when the client first falls behind (see UppercaseHandler): it starts by acting on that. */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isWritable()) {
+            stats.recordPendingOutbound(ctx.channel());
+            ctx.channel().config().setAutoRead(false);
+        }
     }
 
     @Override

@@ -28,8 +28,9 @@ final class ConnectionLimit {
     }
 
     /**
-     * Holds a place for {@code ch} until it closes; false, holding nothing, when every place is taken (the refusal is
-     * then counted and logged).
+     * Holds a place for {@code ch}, which whoever serves it gives back with {@link #release} when it ends (the
+     * UppercaseHandler, when it is removed: no listener per connection); false, holding nothing, when every place is
+     * taken (the refusal is then counted and logged).
      */
     boolean tryOpen(Channel ch) {
         if (open.incrementAndGet() > max) {
@@ -38,7 +39,11 @@ final class ConnectionLimit {
             rejectedWarning.warn("refused a connection from {}: at the limit of {} connections", ch.remoteAddress(), max);
             return false;
         }
-        ch.closeFuture().addListener(f -> open.decrementAndGet());
         return true;
+    }
+
+    /** Gives back a place taken by {@link #tryOpen}. */
+    void release() {
+        open.decrementAndGet();
     }
 }

@@ -19,19 +19,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TCP pipeline, in the order bytes flow: (on the TLS listener: TLS,) byte counts, backpressure (per read), framing,
- * decoding, the transform (which writes the replies). A connection over the limit gets one line and is closed.
+ * The TCP pipeline, in the order bytes flow: (on the TLS listener: TLS,) byte counts, (backpressure, per read, once a
+ * client falls behind,) framing, decoding, the transform (which writes the replies). A connection over the limit gets
+ * one line and is closed.
  */
 final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
     private static final Logger log = LoggerFactory.getLogger(TcpServerInitializer.class);
     private static final StringDecoder DECODER = new StringDecoder(Uppercase.CHARSET);
     /** Replies go out in buffers of up to this many bytes: few system calls, little held back from backpressure. */
     static final int REPLY_CHUNK = 16 * 1024;
+    static final String FRAMER = "framer";
 
     private final ServerSettings settings;
     private final ChannelGroup connections;
     private final ServerStats stats;
-    private final UppercaseHandler.Replies replies;
+    private final UppercaseHandler.Shared shared;
     private final IdleTimeouts.PerLoop idle;
     private final AddressFilterHandler addressFilter;
     private final ByteCounter byteCounter;
@@ -50,7 +52,7 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
         this.limit = limit;
         this.tls = tls;
         this.tlsRequired = tls == null ? null : new TlsRequiredHandler(stats, tlsWarning);
-        this.replies = new UppercaseHandler.Replies(settings.maxLineLength(), stats);
+        this.shared = new UppercaseHandler.Shared(settings.maxLineLength(), stats, limit);
         this.idle = settings.idleTimeout().isZero() ? null : new IdleTimeouts.PerLoop(settings.idleTimeout());
         this.byteCounter = new ByteCounter(stats);
         this.addressFilter = settings.addressFilter().isOpen() ? null
@@ -89,10 +91,10 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
     /** The handlers that answer a connection's lines, after admission (and TLS): the pipeline every line passes. */
     void addServingHandlers(ChannelPipeline p) {
         p.addLast("bytes", byteCounter);
-        p.addLast("backpressure", new BackpressureHandler(stats));
-        p.addLast("framer", LineFrameDecoder.runsOfLines(settings.maxLineLength(), settings.quietPeriod()));
+        // (a BackpressureHandler goes here if the client ever stops reading its replies: UppercaseHandler adds it)
+        p.addLast(FRAMER, LineFrameDecoder.runsOfLines(settings.maxLineLength(), settings.quietPeriod()));
         p.addLast("decoder", DECODER);
-        p.addLast("uppercase", new UppercaseHandler(replies, REPLY_CHUNK,
+        p.addLast("uppercase", new UppercaseHandler(shared, REPLY_CHUNK,
                 idle == null ? null : idle.forLoop(p.channel().eventLoop())));
     }
 

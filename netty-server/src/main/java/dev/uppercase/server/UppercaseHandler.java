@@ -32,11 +32,12 @@ import org.slf4j.LoggerFactory;
 final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
     private static final Logger log = LoggerFactory.getLogger(UppercaseHandler.class);
 
-    private final Replies replies;
+    private final Shared shared;
     private final int chunk;
     private final IdleTimeouts idle;
     private ChannelHandlerContext ctx;
     private ByteBuf reply;
+    private boolean removed;
     private int linesInBatch;
     private int replacedInBatch;
     private boolean completeLineInBatch;
@@ -45,21 +46,26 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
     /** This connection's place in its event loop's {@link IdleTimeouts}, or -1. */
     int idleIndex = -1;
 
-    /** What the handlers of every connection share: where the counts go, the error line, its log throttle. */
-    static final class Replies {
+    /**
+     * What the handlers of every connection share: where the counts go, the error line and its log throttle, and the
+     * connection limit, whose place each connection gives back when its handler is removed.
+     */
+    static final class Shared {
         final ServerStats stats;
+        final ConnectionLimit limit;
         final byte[] lineTooLong;
         final WarningThrottle tooLongWarning = new WarningThrottle(log, Duration.ofSeconds(10));
 
-        Replies(int maxLineLength, ServerStats stats) {
+        Shared(int maxLineLength, ServerStats stats, ConnectionLimit limit) {
             this.stats = stats;
+            this.limit = limit;
             this.lineTooLong = LineFraming.lineTooLongReply(maxLineLength).getBytes(Uppercase.CHARSET);
         }
     }
 
     /** @param idle this connection's event loop's idle clock; null when there is no idle timeout */
-    UppercaseHandler(Replies replies, int chunk, IdleTimeouts idle) {
-        this.replies = replies;
+    UppercaseHandler(Shared shared, int chunk, IdleTimeouts idle) {
+        this.shared = shared;
         this.chunk = chunk;
         this.idle = idle;
     }
@@ -122,11 +128,11 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
 
     private void endBatch(ChannelHandlerContext ctx) {
         if (linesInBatch > 0) {
-            replies.stats.linesReceived.add(linesInBatch);
+            shared.stats.linesReceived.add(linesInBatch);
             linesInBatch = 0;
         }
         if (replacedInBatch > 0) {
-            replies.stats.decodeReplaced.add(replacedInBatch);
+            shared.stats.decodeReplaced.add(replacedInBatch);
             replacedInBatch = 0;
         }
         if (completeLineInBatch) {
@@ -165,7 +171,7 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
 
     /** Closes the connection for sending no complete line for the idle timeout, after a line saying so. */
     void idleTimeout(byte[] idleReply) {
-        replies.stats.idleClosed.increment();
+        shared.stats.idleClosed.increment();
         log.debug("closing connection from {}: idle timeout", ctx.channel().remoteAddress());
         writeReply(ctx);
         ctx.writeAndFlush(Unpooled.wrappedBuffer(idleReply)).addListener(ChannelFutureListener.CLOSE);
@@ -174,9 +180,9 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
-            replies.stats.linesTooLong.increment();
-            replies.tooLongWarning.warn("line too long from {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
-            replyBuffer(ctx, 0).writeBytes(replies.lineTooLong); // in its place among the replies
+            shared.stats.linesTooLong.increment();
+            shared.tooLongWarning.warn("line too long from {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+            replyBuffer(ctx, 0).writeBytes(shared.lineTooLong); // in its place among the replies
             return;
         }
         if (cause instanceof IOException) {
@@ -187,8 +193,26 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
         ctx.close();
     }
 
+    /**
+     * The client is not reading its replies (the outbound buffer passed its high watermark): from now on, this
+     * connection needs a BackpressureHandler, which holds its reads until the client catches up. Most connections never
+     * get here, and never carry one.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isWritable() && ctx.pipeline().get(BackpressureHandler.class) == null) {
+            ctx.pipeline().addBefore(TcpServerInitializer.FRAMER, "backpressure", new BackpressureHandler(shared.stats));
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (removed) { // on close, then again as the pipeline is taken down
+            return;
+        }
+        removed = true;
+        shared.limit.release();
         if (idle != null) {
             idle.forget(this);
         }

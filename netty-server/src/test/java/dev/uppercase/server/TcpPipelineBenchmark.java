@@ -50,10 +50,11 @@ public class TcpPipelineBenchmark {
     public void setUp() {
         ServerSettings settings = ServerSettings.parse(new String[] {"--bind", "127.0.0.1", "--port", "0"}, Map.of());
         ServerStats stats = new ServerStats();
+        ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), stats);
         TcpServerInitializer initializer = new TcpServerInitializer(settings,
-                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), stats,
-                new ConnectionLimit(settings.maxConnections(), stats), null);
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), stats, limit, null);
         channel = new EmbeddedChannel();
+        limit.tryOpen(channel); // as the initializer does, before it adds them
         initializer.addServingHandlers(channel.pipeline());
         read = Unpooled.directBuffer(LINES_PER_READ * lineLength);
         for (int i = 0; i < LINES_PER_READ; i++) {

@@ -2,28 +2,37 @@ package dev.uppercase.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uppercase.codec.LineFraming;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.TooLongFrameException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class UppercaseHandlerTest {
     private final ServerStats stats = new ServerStats();
+    private final ConnectionLimit limit = new ConnectionLimit(1, stats);
 
+    /** A served connection: its place under the limit taken, as the initializer takes it. */
     private EmbeddedChannel channel(int chunk, ChannelHandler... before) {
         EmbeddedChannel ch = new EmbeddedChannel(before);
-        ch.pipeline().addLast(new UppercaseHandler(new UppercaseHandler.Replies(10, stats), chunk, null));
+        assertTrue(limit.tryOpen(ch));
+        ch.pipeline().addLast(new UppercaseHandler(new UppercaseHandler.Shared(10, stats, limit), chunk, null));
         return ch;
     }
 
@@ -129,9 +138,43 @@ class UppercaseHandlerTest {
     private EmbeddedChannel idleChannel(Duration timeout) {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
-        ch.pipeline().addLast(new UppercaseHandler(new UppercaseHandler.Replies(10, stats), 1024,
+        assertTrue(limit.tryOpen(ch));
+        ch.pipeline().addLast(new UppercaseHandler(new UppercaseHandler.Shared(10, stats, limit), 1024,
                 new IdleTimeouts.PerLoop(timeout).forLoop(ch.eventLoop())));
         return ch;
+    }
+
+    @Test
+    void givesBackItsPlaceUnderTheConnectionLimitWhenTheConnectionCloses() {
+        EmbeddedChannel ch = channel(1024);
+        assertFalse(limit.tryOpen(new EmbeddedChannel()), "the one place is taken");
+        ch.close();
+        EmbeddedChannel next = new EmbeddedChannel();
+        assertTrue(limit.tryOpen(next), "and given back once");
+        assertFalse(limit.tryOpen(new EmbeddedChannel()), "not twice, though the pipeline is taken down after the close");
+        ch.finishAndReleaseAll();
+        next.finishAndReleaseAll();
+    }
+
+    /** A connection carries a BackpressureHandler only once its client has stopped reading its replies. */
+    @Test
+    void aClientThatFallsBehindGetsABackpressureHandlerThenAndOnlyThen() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64, 128));
+        ch.pipeline().addLast(TcpServerInitializer.FRAMER, new ChannelInboundHandlerAdapter());
+        assertTrue(limit.tryOpen(ch));
+        ch.pipeline().addLast(new UppercaseHandler(new UppercaseHandler.Shared(10, stats, limit), 1024, null));
+        ch.writeInbound("a well-behaved client\n");
+        assertEquals("A WELL-BEHAVED CLIENT\n", next(ch));
+        assertNull(ch.pipeline().get(BackpressureHandler.class));
+
+        ch.write(Unpooled.wrappedBuffer(new byte[256])); // 256 unflushed bytes: over the high watermark
+        assertNotNull(ch.pipeline().get(BackpressureHandler.class));
+        List<String> names = ch.pipeline().names();
+        assertEquals(names.indexOf(TcpServerInitializer.FRAMER) - 1, names.indexOf(ch.pipeline().context(
+                BackpressureHandler.class).name()), "just ahead of the framer: it holds reads " + names);
+        assertFalse(ch.config().isAutoRead(), "and stops reading at once");
+        ch.finishAndReleaseAll(); // the unflushed write fails with the close
     }
 
     @Test
