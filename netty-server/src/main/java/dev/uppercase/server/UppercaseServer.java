@@ -3,6 +3,7 @@ package dev.uppercase.server;
 import dev.uppercase.codec.Datagrams;
 import dev.uppercase.codec.Durations;
 import dev.uppercase.codec.LineFrameDecoder;
+import dev.uppercase.codec.Uppercase;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -115,6 +116,8 @@ public final class UppercaseServer implements AutoCloseable {
             throw new ServerStartException("transport " + settings.transport() + " cannot run here: "
                     + settings.transport().unavailability());
         }
+        // The upper-case table is read from the JDK on first use (about 25 ms): now, not on the first client's line.
+        Uppercase.toUtf8("a");
         UppercaseServer server = new UppercaseServer(settings, transport);
         try {
             server.bind();
