@@ -156,7 +156,6 @@ public final class UppercaseServer implements AutoCloseable {
         ServerBootstrap tcp = new ServerBootstrap()
                 .group(tcpGroup)
                 .channel(transport.serverSocketChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
                 // No TCP_NODELAY here: Netty turns Nagle off on every accepted socket already (NIO, epoll and io_uring
                 // alike, but on Android); setting it again cost a system call per connection.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,

@@ -5,6 +5,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Writer;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -72,7 +73,13 @@ public final class InputCost {
             if (ready == null) {
                 throw new IllegalStateException("the server did not start");
             }
-            Thread drain = new Thread(() -> log.lines().forEach(l -> { }), "server-log");
+            Thread drain = new Thread(() -> {
+                try {
+                    log.transferTo(Writer.nullWriter());
+                } catch (IOException e) {
+                    // the server was stopped: its output is closed, and nothing is left to read
+                }
+            }, "server-log");
             drain.setDaemon(true);
             drain.start();
             InetAddress loopback = InetAddress.getByName("127.0.0.1");
