@@ -1,9 +1,10 @@
 package dev.uppercase.client;
 
+import dev.uppercase.codec.CommandLines;
 import dev.uppercase.codec.Datagrams;
-import dev.uppercase.codec.Ports;
 import dev.uppercase.codec.Durations;
 import dev.uppercase.codec.LineFrameDecoder;
+import dev.uppercase.codec.Ports;
 import dev.uppercase.codec.Uppercase;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Option;
  * latency percentiles (HdrHistogram), with a progress line each second on standard error.
  */
 @Command(
-        name = "bench",
+        name = "uppercase-client bench",
         mixinStandardHelpOptions = true,
         sortOptions = false,
         usageHelpWidth = 100,
@@ -61,26 +62,33 @@ final class Bench {
             description = "tcp-rr, tcp-pipeline, connect or udp (default ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--host", defaultValue = "localhost", description = "Server host (default ${DEFAULT-VALUE}).")
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "localhost",
+            description = "Server host (default ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "" + Ports.DEFAULT, description = "Server port (default ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "N", defaultValue = "" + Ports.DEFAULT,
+            description = "Server port (default ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = {"-c", "--connections"}, defaultValue = "50", description = "Connections or sockets (default ${DEFAULT-VALUE}).")
+    @Option(names = {"-c", "--connections"}, paramLabel = "N", defaultValue = "50",
+            description = "Connections or sockets (default ${DEFAULT-VALUE}).")
     int connections;
 
-    @Option(names = {"-d", "--depth"}, defaultValue = "64",
-            description = "Lines or datagrams in flight per connection, for tcp-pipeline and udp (default ${DEFAULT-VALUE}).")
+    @Option(names = {"-d", "--depth"}, paramLabel = "N", defaultValue = "64",
+            description = "Lines or datagrams in flight per connection, for tcp-pipeline and udp "
+                    + "(default ${DEFAULT-VALUE}).")
     int depth;
 
-    @Option(names = {"-s", "--size"}, defaultValue = "32", description = "Bytes per line or datagram (default ${DEFAULT-VALUE}).")
+    @Option(names = {"-s", "--size"}, paramLabel = "BYTES", defaultValue = "32",
+            description = "Bytes per line or datagram (default ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--duration", defaultValue = "10s", description = "Measured time (default ${DEFAULT-VALUE}).")
+    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "10s",
+            description = "Measured time (default ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--warmup", defaultValue = "2s", description = "Unmeasured time first (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "2s",
+            description = "Unmeasured time first (default ${DEFAULT-VALUE}).")
     Duration warmup;
 
     private final Recorder latency = new Recorder(3);
@@ -92,7 +100,7 @@ final class Bench {
     private InetSocketAddress server;
 
     static CommandLine commandLine(Map<String, String> env) {
-        return ClientSettings.commandLine(new Bench(), env);
+        return CommandLines.create(new Bench(), env);
     }
 
     int run(PrintStream out, PrintStream err) throws InterruptedException {
@@ -228,7 +236,8 @@ final class Bench {
             }
             byte[] expected = upper(payload(request[0]));
             if (reply.readableBytes() != expected.length + 1
-                    || !ByteBufUtil.equals(reply, reply.readerIndex(), Unpooled.wrappedBuffer(expected), 0, expected.length)) {
+                    || !ByteBufUtil.equals(reply, reply.readerIndex(), Unpooled.wrappedBuffer(expected), 0,
+                            expected.length)) {
                 error("line " + request[0] + ": wrong reply '" + reply.toString(StandardCharsets.UTF_8).trim() + "'");
             }
             latency.recordValue(System.nanoTime() - request[1]);

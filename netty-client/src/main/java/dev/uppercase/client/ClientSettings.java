@@ -1,8 +1,7 @@
 package dev.uppercase.client;
 
+import dev.uppercase.codec.CommandLines;
 import dev.uppercase.codec.Datagrams;
-import dev.uppercase.codec.Durations;
-import dev.uppercase.codec.Environment;
 import dev.uppercase.codec.Ports;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,11 +9,9 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.ArgSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 
 /**
  * Everything the client can be told, in one immutable record, from flags and {@code UPPERCASE_*} environment
@@ -48,25 +45,16 @@ record ClientSettings(
     record Tls(Path ca, Path cert, Path key) {}
 
     static ClientSettings parse(String[] args, Map<String, String> env) {
-        return parse(commandLine(env), args);
+        return parse(commandLine(env), args, env);
     }
 
-    static ClientSettings parse(CommandLine cl, String[] args) {
+    static ClientSettings parse(CommandLine cl, String[] args, Map<String, String> env) {
         cl.parseArgs(args);
-        return cl.<Flags>getCommand().toSettings(cl);
+        return cl.<Flags>getCommand().toSettings(cl, env);
     }
 
     static CommandLine commandLine(Map<String, String> env) {
-        return commandLine(new Flags(), env);
-    }
-
-    /** A command of the client's ({@code Flags}, {@code Bench}), reading durations and taking defaults from env. */
-    static CommandLine commandLine(Object command, Map<String, String> env) {
-        CommandLine cl = new CommandLine(command);
-        cl.registerConverter(Duration.class, Durations::parse);
-        cl.setDefaultValueProvider(
-                (ArgSpec spec) -> spec instanceof OptionSpec ? env.get(Environment.variableFor(((OptionSpec) spec).longestName())) : null);
-        return cl;
+        return CommandLines.create(new Flags(), env);
     }
 
     @Command(
@@ -80,6 +68,7 @@ record ClientSettings(
                 "  with TEXT:             sends it as one line, prints the reply (one-shot)",
                 "  input is a terminal:   prompts for lines, one connection for the session (interactive)",
                 "  input is a pipe/file:  sends every line, prints one reply per line, in order (filter)",
+                "  bench [MODE]:          loads the server and measures it (see: bench --help)",
                 "Every flag can also be set by the environment variable named after it.",
                 ""
             },
@@ -164,15 +153,15 @@ record ClientSettings(
         @Option(names = {"-v", "--verbose"}, description = "Show stack traces of errors. Env UPPERCASE_VERBOSE.")
         boolean verbose;
 
-        ClientSettings toSettings(CommandLine cl) {
+        ClientSettings toSettings(CommandLine cl, Map<String, String> env) {
             int serverPort = port != null ? port : tls ? Ports.TLS : Ports.DEFAULT;
-            within(cl, "--port", serverPort, 1, 65_535);
-            within(cl, "--tries", tries, 1, 100);
-            within(cl, "--max-datagram-size", maxDatagramSize, 0, 65_527);
-            within(cl, "--max-reply-length", maxReplyLength, 1, Integer.MAX_VALUE - 2);
-            positive(cl, "--timeout", timeout);
-            positive(cl, "--connect-timeout", connectTimeout);
-            positive(cl, "--reply-timeout", replyTimeout);
+            within(cl, env, "--port", serverPort, 1, 65_535);
+            within(cl, env, "--tries", tries, 1, 100);
+            within(cl, env, "--max-datagram-size", maxDatagramSize, 0, 65_527);
+            within(cl, env, "--max-reply-length", maxReplyLength, 1, Integer.MAX_VALUE - 2);
+            positive(cl, env, "--timeout", timeout);
+            positive(cl, env, "--connect-timeout", connectTimeout);
+            positive(cl, env, "--reply-timeout", replyTimeout);
             return new ClientSettings(host, serverPort, udp, interactive, timeout, tries, connectTimeout, replyTimeout,
                     maxDatagramSize, maxReplyLength, verbose, tls(cl), List.copyOf(words));
         }
@@ -193,16 +182,17 @@ record ClientSettings(
             return new Tls(tlsCa, tlsCert, tlsKey);
         }
 
-        private static void within(CommandLine cl, String flag, int value, int min, int max) {
+        private static void within(CommandLine cl, Map<String, String> env, String flag, int value, int min, int max) {
             if (value < min || value > max) {
-                throw new ParameterException(cl, "invalid value for " + flag + ": " + value + " is not in "
-                        + min + ".." + max);
+                throw new ParameterException(cl, "invalid value for " + CommandLines.origin(cl, flag, env) + ": "
+                        + value + " is not in " + min + ".." + max);
             }
         }
 
-        private static void positive(CommandLine cl, String flag, Duration value) {
+        private static void positive(CommandLine cl, Map<String, String> env, String flag, Duration value) {
             if (value.isZero()) {
-                throw new ParameterException(cl, "invalid value for " + flag + ": must be more than 0");
+                throw new ParameterException(cl, "invalid value for " + CommandLines.origin(cl, flag, env)
+                        + ": must be more than 0");
             }
         }
     }

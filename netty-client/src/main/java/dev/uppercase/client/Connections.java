@@ -3,8 +3,8 @@ package dev.uppercase.client;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
-import java.security.cert.CertPathBuilderException;
 import java.nio.channels.UnresolvedAddressException;
+import java.security.cert.CertPathBuilderException;
 
 /** Turns the ways a connection can fail into the one line a user should read. */
 final class Connections {

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>a line without a reply within the timeout is sent again, up to the number of tries, then the session fails
  *       naming the line;
- *   <li>a reply is matched to a line by its content: by the protocol a line's reply is the upper case of the line, which
+ *   <li>a reply is matched to a line by its content: by the protocol a line's reply is the upper case of the line,
+ * which
  *       the client computes with the same shared codec as the server. A datagram that answers no line in flight (a
  *       late duplicate of an answered one) is ignored. Lines with the same text have the same reply, so which of them
  *       a reply completes does not matter;

@@ -1,5 +1,6 @@
 package dev.uppercase.client;
 
+import dev.uppercase.codec.CommandLines;
 import dev.uppercase.codec.LineFraming;
 import dev.uppercase.codec.Uppercase;
 import io.netty.buffer.ByteBuf;
@@ -54,9 +55,9 @@ public final class UppercaseClient {
         CommandLine cl = ClientSettings.commandLine(env);
         ClientSettings settings;
         try {
-            settings = ClientSettings.parse(cl, args);
+            settings = ClientSettings.parse(cl, args, env);
         } catch (ParameterException e) {
-            err.println("uppercase-client: " + e.getMessage() + " (see --help)");
+            err.println("uppercase-client: " + CommandLines.describe(e, args, env) + " (see --help)");
             return ExitCodes.USAGE;
         }
         PrintStream printer = new PrintStream(out, true, Uppercase.CHARSET);
@@ -113,7 +114,7 @@ public final class UppercaseClient {
         try {
             cl.parseArgs(args);
         } catch (ParameterException e) {
-            err.println("uppercase-client bench: " + e.getMessage() + " (see bench --help)");
+            err.println("uppercase-client bench: " + CommandLines.describe(e, args, env) + " (see bench --help)");
             return ExitCodes.USAGE;
         }
         if (cl.isUsageHelpRequested()) {
@@ -225,11 +226,11 @@ public final class UppercaseClient {
         screen.print(PROMPT);
         screen.flush();
         Line line = lines.next();
-        if (line == null || QUIT.equals(line.text())) {
-            screen.println();
+        if (line == null) {
+            screen.println(); // after Ctrl-D the cursor still follows the prompt: the shell's own starts on a new line
             return null;
         }
-        return line;
+        return QUIT.equals(line.text()) ? null : line; // Enter ended that line: the screen is on a new one already
     }
 
     /**

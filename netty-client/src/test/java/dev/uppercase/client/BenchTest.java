@@ -3,7 +3,7 @@ package dev.uppercase.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.uppercase.server.ServerSettings;
+import dev.uppercase.server.ServerCommandLine;
 import dev.uppercase.server.UppercaseServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -32,7 +32,7 @@ class BenchTest {
     @ParameterizedTest
     @ValueSource(strings = {"tcp-rr", "tcp-pipeline", "connect", "udp"})
     void eachModeLoadsTheServerAndReportsThroughputAndLatency(String mode) throws Exception {
-        try (UppercaseServer server = UppercaseServer.start(ServerSettings.parse(
+        try (UppercaseServer server = UppercaseServer.start(ServerCommandLine.parse(
                 new String[] {"--bind", "127.0.0.1", "--port", "0"}, Map.of()))) {
             int port = mode.equals("udp") ? server.udpAddress().getPort() : server.tcpAddress().getPort();
             ClientTest.Run r = bench("bench", mode, "--host", "127.0.0.1", "--port", "" + port, "-c", "4", "-d", "8",
@@ -74,9 +74,10 @@ class BenchTest {
 
     @Test
     void benchAfterDoubleDashIsTextToSend() throws Exception {
-        try (UppercaseServer server = UppercaseServer.start(ServerSettings.parse(
+        try (UppercaseServer server = UppercaseServer.start(ServerCommandLine.parse(
                 new String[] {"--bind", "127.0.0.1", "--port", "0"}, Map.of()))) {
-            ClientTest.Run r = bench("--host", "127.0.0.1", "--port", "" + server.tcpAddress().getPort(), "--", "bench");
+            ClientTest.Run r = bench("--host", "127.0.0.1", "--port", "" + server.tcpAddress().getPort(), "--",
+                    "bench");
             assertEquals(new ClientTest.Run(0, "BENCH\n", ""), r);
         }
     }

@@ -1,20 +1,30 @@
 package dev.uppercase.client;
 
-import dev.uppercase.testing.ReadmeTable;
+import dev.uppercase.testing.FlagTable;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** The README's client flag table cannot drift from the client's flags. */
-class ReadmeClientTableTest {
+/** docs/client.md's flag tables cannot drift from the client's flags, nor from bench mode's. */
+class ClientFlagTableTest {
+
+    private static List<String> longFlags(CommandLine cl) {
+        return cl.getCommandSpec().options().stream()
+                .filter(option -> !option.usageHelp() && !option.versionHelp())
+                .map(OptionSpec::longestName)
+                .collect(Collectors.toList());
+    }
 
     @Test
     void everyClientFlagHasItsRowWithItsEnvironmentVariable() throws Exception {
-        ReadmeTable.assertRowsFor("## The client jar", ClientSettings.commandLine(Map.of()).getCommandSpec()
-                .options().stream()
-                .filter(option -> !option.usageHelp() && !option.versionHelp())
-                .map(OptionSpec::longestName)
-                .collect(Collectors.toList()));
+        FlagTable.assertRowsFor("docs/client.md", "## Flags", longFlags(ClientSettings.commandLine(Map.of())));
+    }
+
+    @Test
+    void everyBenchFlagHasItsRowWithItsEnvironmentVariable() throws Exception {
+        FlagTable.assertRowsFor("docs/client.md", "## Bench mode", longFlags(Bench.commandLine(Map.of())));
     }
 }

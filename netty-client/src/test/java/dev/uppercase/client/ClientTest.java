@@ -3,7 +3,7 @@ package dev.uppercase.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.uppercase.server.ServerSettings;
+import dev.uppercase.server.ServerCommandLine;
 import dev.uppercase.server.UppercaseServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -44,7 +44,7 @@ class ClientTest {
     private static UppercaseServer startServer(String... flags) throws Exception {
         List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1"));
         args.addAll(List.of(flags));
-        return UppercaseServer.start(ServerSettings.parse(args.toArray(String[]::new), Map.of()));
+        return UppercaseServer.start(ServerCommandLine.parse(args.toArray(String[]::new), Map.of()));
     }
 
     private static Run run(boolean terminal, InputStream in, List<String> args) {
@@ -92,7 +92,7 @@ class ClientTest {
         assertEquals(0, r.exitCode());
         assertEquals("Input lowercase sentence:From Server: HELLO\n"
                 + "Input lowercase sentence:From Server: STRASSE\n"
-                + "Input lowercase sentence:\n", r.out());
+                + "Input lowercase sentence:", r.out(), "the Enter after :quit ended the line: nothing more");
     }
 
     @Test

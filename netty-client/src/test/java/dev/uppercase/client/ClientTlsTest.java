@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.uppercase.server.ServerSettings;
+import dev.uppercase.server.ServerCommandLine;
 import dev.uppercase.server.UppercaseServer;
 import dev.uppercase.testing.TestCertificates;
 import java.io.ByteArrayInputStream;
@@ -25,7 +25,7 @@ class ClientTlsTest {
         List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--port", "0", "--tls-port", "0",
                 "--tls-cert", CERTS.server().cert().toString(), "--tls-key", CERTS.server().key().toString()));
         args.addAll(List.of(flags));
-        return UppercaseServer.start(ServerSettings.parse(args.toArray(String[]::new), Map.of()));
+        return UppercaseServer.start(ServerCommandLine.parse(args.toArray(String[]::new), Map.of()));
     }
 
     private static ClientTest.Run run(UppercaseServer server, String host, String input, String... flags) {

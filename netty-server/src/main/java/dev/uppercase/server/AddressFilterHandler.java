@@ -33,7 +33,7 @@ final class AddressFilterHandler extends AbstractRemoteAddressFilter<InetSocketA
 
     @Override
     protected ChannelFuture channelRejected(ChannelHandlerContext ctx, InetSocketAddress remoteAddress) {
-        stats.connectionsFiltered.increment();
+        stats.countConnectionFiltered();
         refusedWarning.warn("refused a connection from {}: not allowed ({})", remoteAddress, filter);
         return null; // closed without a word
     }

@@ -18,7 +18,7 @@ final class ByteCounter extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf) {
-            stats.bytesIn.add(((ByteBuf) msg).readableBytes());
+            stats.countBytesIn(((ByteBuf) msg).readableBytes());
         }
         ctx.fireChannelRead(msg);
     }
@@ -26,7 +26,7 @@ final class ByteCounter extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof ByteBuf) {
-            stats.bytesOut.add(((ByteBuf) msg).readableBytes());
+            stats.countBytesOut(((ByteBuf) msg).readableBytes());
         }
         ctx.write(msg, promise);
     }

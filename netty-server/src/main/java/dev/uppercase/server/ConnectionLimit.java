@@ -35,8 +35,9 @@ final class ConnectionLimit {
     boolean tryOpen(Channel ch) {
         if (open.incrementAndGet() > max) {
             open.decrementAndGet();
-            stats.connectionsRejected.increment();
-            rejectedWarning.warn("refused a connection from {}: at the limit of {} connections", ch.remoteAddress(), max);
+            stats.countConnectionRejected();
+            rejectedWarning.warn("refused a connection from {}: at the limit of {} connections", ch.remoteAddress(),
+                    max);
             return false;
         }
         return true;

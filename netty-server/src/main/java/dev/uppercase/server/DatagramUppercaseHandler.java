@@ -38,14 +38,14 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket request) throws IOException {
-        stats.datagramsReceived.increment();
+        stats.countDatagramReceived();
         if (!addressFilter.accepts(request.sender())) {
-            stats.datagramsFiltered.increment(); // never answered: no reply to a source that is filtered
+            stats.countDatagramFiltered(); // never answered: no reply to a source that is filtered
             dropWarning.warn("dropped a datagram from {}: not allowed ({})", request.sender(), addressFilter);
             return;
         }
         if (rateLimit != null && !rateLimit.tryAcquire(request.sender().getAddress())) {
-            stats.datagramsRateLimited.increment();
+            stats.countDatagramRateLimited();
             dropWarning.warn("dropped a datagram from {}: over {} replies per second to one address",
                     request.sender(), replyRate);
             return;
@@ -53,11 +53,11 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
         ByteBuf content = request.content();
         if (!content.isReadable()) {
             EmptyDatagrams.send(ctx.channel(), request.sender());
-            stats.datagramsAnswered.increment();
+            stats.countDatagramAnswered();
             return;
         }
         if (content.readableBytes() > maxDatagramSize) {
-            stats.datagramsTooLarge.increment();
+            stats.countDatagramTooLarge();
             dropWarning.warn("dropped a datagram from {} over {} bytes", request.sender(), maxDatagramSize);
             return;
         }
@@ -67,13 +67,13 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
         int replyBytes = Uppercase.writeUtf8(out, text);
         if (replyBytes > maxDatagramSize) {
             out.release();
-            stats.repliesTooLarge.increment();
+            stats.countReplyTooLarge();
             dropWarning.warn("no reply to {}: its upper case is {} bytes, over the {} byte limit",
                     request.sender(), replyBytes, maxDatagramSize);
             return;
         }
         ctx.write(new DatagramPacket(out, request.sender()), ctx.voidPromise());
-        stats.datagramsAnswered.increment();
+        stats.countDatagramAnswered();
     }
 
     @Override

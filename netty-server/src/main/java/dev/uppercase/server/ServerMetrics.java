@@ -12,8 +12,8 @@ import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.channel.EventLoopGroup;
 import java.util.Map;
 import java.util.function.IntSupplier;
@@ -26,7 +26,8 @@ final class ServerMetrics {
 
     /** @param groups each event-loop group by the name its metrics are tagged with ({@code group="tcp"}) */
     ServerMetrics(ServerStats stats, IntSupplier activeConnections, Map<String, EventLoopGroup> groups) {
-        counter("uppercase_connections_opened", "TCP and TLS connections accepted and served", stats, ServerStats::connectionsOpened);
+        counter("uppercase_connections_opened", "TCP and TLS connections accepted and served", stats,
+                ServerStats::connectionsOpened);
         counter("uppercase_connections_rejected", "TCP connections turned away at the connection limit", stats,
                 ServerStats::connectionsRejected);
         counter("uppercase_connections_filtered", "TCP connections refused by --allow/--deny", stats,

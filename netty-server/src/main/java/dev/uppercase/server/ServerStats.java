@@ -5,25 +5,27 @@ import io.netty.channel.ChannelOutboundBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters of what the server has done and refused; read by tests and, later, by the metrics endpoint. */
+/**
+ * Counters of what the server has done and refused: counted by the handlers, read by the metrics endpoint and tests.
+ */
 public final class ServerStats {
-    final LongAdder connectionsOpened = new LongAdder();
-    final LongAdder connectionsRejected = new LongAdder();
-    final LongAdder connectionsFiltered = new LongAdder();
-    final LongAdder datagramsFiltered = new LongAdder();
-    final LongAdder idleClosed = new LongAdder();
+    private final LongAdder connectionsOpened = new LongAdder();
+    private final LongAdder connectionsRejected = new LongAdder();
+    private final LongAdder connectionsFiltered = new LongAdder();
+    private final LongAdder datagramsFiltered = new LongAdder();
+    private final LongAdder idleClosed = new LongAdder();
     private final AtomicLong peakPendingOutboundBytes = new AtomicLong();
-    final LongAdder linesReceived = new LongAdder();
-    final LongAdder bytesIn = new LongAdder();
-    final LongAdder bytesOut = new LongAdder();
-    final LongAdder decodeReplaced = new LongAdder();
-    final LongAdder datagramsReceived = new LongAdder();
-    final LongAdder linesTooLong = new LongAdder();
-    final LongAdder datagramsAnswered = new LongAdder();
-    final LongAdder datagramsTooLarge = new LongAdder();
-    final LongAdder repliesTooLarge = new LongAdder();
-    final LongAdder tlsFailed = new LongAdder();
-    final LongAdder datagramsRateLimited = new LongAdder();
+    private final LongAdder linesReceived = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder decodeReplaced = new LongAdder();
+    private final LongAdder datagramsReceived = new LongAdder();
+    private final LongAdder linesTooLong = new LongAdder();
+    private final LongAdder datagramsAnswered = new LongAdder();
+    private final LongAdder datagramsTooLarge = new LongAdder();
+    private final LongAdder repliesTooLarge = new LongAdder();
+    private final LongAdder tlsFailed = new LongAdder();
+    private final LongAdder datagramsRateLimited = new LongAdder();
 
     public long connectionsOpened() {
         return connectionsOpened.sum();
@@ -52,6 +54,72 @@ public final class ServerStats {
     /** The most reply bytes ever queued for one connection that was not reading them (0 if none ever filled up). */
     public long peakPendingOutboundBytes() {
         return peakPendingOutboundBytes.get();
+    }
+
+    // What the handlers count, each where it happens: per connection, per read batch or per datagram, never per line.
+
+    void countConnectionOpened() {
+        connectionsOpened.increment();
+    }
+
+    void countConnectionRejected() {
+        connectionsRejected.increment();
+    }
+
+    void countConnectionFiltered() {
+        connectionsFiltered.increment();
+    }
+
+    void countIdleClose() {
+        idleClosed.increment();
+    }
+
+    void countLines(long lines) {
+        linesReceived.add(lines);
+    }
+
+    void countDecodeReplaced(long linesOrDatagrams) {
+        decodeReplaced.add(linesOrDatagrams);
+    }
+
+    void countLineTooLong() {
+        linesTooLong.increment();
+    }
+
+    void countBytesIn(long bytes) {
+        bytesIn.add(bytes);
+    }
+
+    void countBytesOut(long bytes) {
+        bytesOut.add(bytes);
+    }
+
+    void countTlsFailure() {
+        tlsFailed.increment();
+    }
+
+    void countDatagramReceived() {
+        datagramsReceived.increment();
+    }
+
+    void countDatagramFiltered() {
+        datagramsFiltered.increment();
+    }
+
+    void countDatagramRateLimited() {
+        datagramsRateLimited.increment();
+    }
+
+    void countDatagramAnswered() {
+        datagramsAnswered.increment();
+    }
+
+    void countDatagramTooLarge() {
+        datagramsTooLarge.increment();
+    }
+
+    void countReplyTooLarge() {
+        repliesTooLarge.increment();
     }
 
     /** Counts a decoded line or datagram that holds U+FFFD. O(1) for Latin-1 text, which cannot hold it. */

@@ -1,5 +1,14 @@
 package dev.uppercase.server;
 
+import static dev.uppercase.server.TcpHandlerNames.BYTES;
+import static dev.uppercase.server.TcpHandlerNames.DECODER;
+import static dev.uppercase.server.TcpHandlerNames.FILTER;
+import static dev.uppercase.server.TcpHandlerNames.FRAMER;
+import static dev.uppercase.server.TcpHandlerNames.SSL;
+import static dev.uppercase.server.TcpHandlerNames.TLS_REQUIRED;
+import static dev.uppercase.server.TcpHandlerNames.TLS_SESSION;
+import static dev.uppercase.server.TcpHandlerNames.UPPERCASE;
+
 import dev.uppercase.codec.Durations;
 import dev.uppercase.codec.LineFrameDecoder;
 import dev.uppercase.codec.LineFraming;
@@ -11,24 +20,24 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.string.StringDecoder;
-import java.net.InetSocketAddress;
-import java.time.Duration;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TCP pipeline, in the order bytes flow: (on the TLS listener: TLS,) byte counts, (backpressure, per read, once a
- * client falls behind,) framing, decoding, the transform (which writes the replies). A connection over the limit gets
- * one line and is closed.
+ * The TCP pipeline, in the order bytes flow: (on the TLS listener: TLS,) byte counts, (backpressure, once a client
+ * falls behind,) framing, decoding, the transform (which writes the replies). A source that --allow/--deny refuses
+ * is closed unanswered; a connection over the limit gets one line and is closed. The handlers' names, and the order
+ * in one table, are in {@link TcpHandlerNames}.
  */
 final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
     private static final Logger log = LoggerFactory.getLogger(TcpServerInitializer.class);
     private static final StringDecoder DECODER = new StringDecoder(Uppercase.CHARSET);
     /** Replies go out in buffers of up to this many bytes: few system calls, little held back from backpressure. */
     static final int REPLY_CHUNK = 16 * 1024;
-    static final String FRAMER = "framer";
 
     private final ServerSettings settings;
     private final ChannelGroup connections;
@@ -62,43 +71,46 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        ChannelPipeline p = ch.pipeline();
         if (addressFilter != null && !settings.addressFilter().accepts(ch.remoteAddress())) {
-            // Netty's filter closes it unanswered, and counts it; it never counts as opened or against the limit.
-            // An accepted connection does not get the filter at all: it would only accept and remove itself.
-            ch.pipeline().addLast("filter", addressFilter);
+            p.addLast(FILTER, addressFilter); // closes it unanswered; it never counts as opened or against the limit
             return;
         }
-        ChannelPipeline p = ch.pipeline();
         if (tls != null) {
-            p.addLast("tls-required", tlsRequired);
-            SslHandler ssl = tls.newHandler(ch.alloc());
-            ssl.setHandshakeTimeoutMillis(settings.tls().handshakeTimeout().toMillis());
-            p.addLast("ssl", ssl);
-            p.addLast("tls-session", new TlsSessionHandler(stats, tlsWarning));
+            p.addLast(TLS_REQUIRED, tlsRequired);
+            p.addLast(SSL, newSslHandler(ch));
+            p.addLast(TLS_SESSION, new TlsSessionHandler(stats, tlsWarning));
         }
         if (!limit.tryOpen(ch)) { // counted and logged by the limit
             ch.writeAndFlush(Unpooled.wrappedBuffer(tooManyConnectionsReply)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        connections.add(ch);
-        stats.connectionsOpened.increment();
-        if (log.isDebugEnabled()) {
-            logLifecycle(ch);
-        }
+        opened(ch);
         addServingHandlers(p);
     }
 
     /** The handlers that answer a connection's lines, after admission (and TLS): the pipeline every line passes. */
     void addServingHandlers(ChannelPipeline p) {
-        p.addLast("bytes", byteCounter);
-        // (a BackpressureHandler goes here if the client ever stops reading its replies: UppercaseHandler adds it)
+        p.addLast(BYTES, byteCounter);
         p.addLast(FRAMER, LineFrameDecoder.runsOfLines(settings.maxLineLength(), settings.quietPeriod()));
-        p.addLast("decoder", DECODER);
-        p.addLast("uppercase", new UppercaseHandler(shared, REPLY_CHUNK,
+        p.addLast(DECODER, DECODER);
+        p.addLast(UPPERCASE, new UppercaseHandler(shared, REPLY_CHUNK,
                 idle == null ? null : idle.forLoop(p.channel().eventLoop())));
     }
 
-    private void logLifecycle(SocketChannel ch) {
+    private SslHandler newSslHandler(SocketChannel ch) {
+        SslHandler ssl = tls.newHandler(ch.alloc());
+        ssl.setHandshakeTimeoutMillis(settings.tls().handshakeTimeout().toMillis());
+        return ssl;
+    }
+
+    /** An admitted connection: one the drain will walk, counted, and (at debug) logged when it opens and closes. */
+    private void opened(SocketChannel ch) {
+        connections.add(ch);
+        stats.countConnectionOpened();
+        if (!log.isDebugEnabled()) {
+            return;
+        }
         long openedNanos = System.nanoTime();
         InetSocketAddress remote = ch.remoteAddress();
         String listener = tls == null ? "TCP" : "TLS";

@@ -8,8 +8,6 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import java.time.Duration;
-import org.slf4j.LoggerFactory;
 
 /**
  * Ahead of the SslHandler: a TLS client's first byte is always a handshake record (22). Anything else is someone typing
@@ -42,8 +40,8 @@ final class TlsRequiredHandler extends ChannelInboundHandlerAdapter {
         }
         ReferenceCountUtil.release(msg);
         ctx.channel().config().setAutoRead(false);
-        ctx.pipeline().remove(TlsSessionHandler.class); // or its handshake failure would count this twice
-        stats.tlsFailed.increment();
+        ctx.pipeline().remove(TcpHandlerNames.TLS_SESSION); // or its handshake failure would count this twice
+        stats.countTlsFailure();
         warning.warn("plain text on the TLS port from {}: answered and closed", ctx.channel().remoteAddress());
         ctx.writeAndFlush(ByteBufUtil.writeUtf8(ctx.alloc(), LineFraming.tlsRequiredReply()))
                 .addListener(ChannelFutureListener.CLOSE);

@@ -32,13 +32,13 @@ final class TlsSessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SslHandshakeCompletionEvent && !((SslHandshakeCompletionEvent) evt).isSuccess()) {
-            stats.tlsFailed.increment();
+            stats.countTlsFailure();
             warning.warn("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(),
                     ((SslHandshakeCompletionEvent) evt).cause().getMessage());
             return; // the SslHandler closes the connection
         }
         if (evt instanceof SslHandshakeCompletionEvent && log.isDebugEnabled()) {
-            SSLSession session = ctx.pipeline().get(SslHandler.class).engine().getSession();
+            SSLSession session = ((SslHandler) ctx.pipeline().get(TcpHandlerNames.SSL)).engine().getSession();
             log.debug("TLS connection from {}: {} {}", ctx.channel().remoteAddress(), session.getProtocol(),
                     session.getCipherSuite());
         }
@@ -56,7 +56,7 @@ final class TlsSessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        SslHandler ssl = (SslHandler) ctx.pipeline().get(TcpHandlerNames.SSL);
         if (ssl != null && !ssl.handshakeFuture().isSuccess()) {
             ctx.close(); // already counted and logged by its handshake event
             return;

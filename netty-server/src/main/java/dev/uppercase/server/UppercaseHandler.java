@@ -128,11 +128,11 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
 
     private void endBatch(ChannelHandlerContext ctx) {
         if (linesInBatch > 0) {
-            shared.stats.linesReceived.add(linesInBatch);
+            shared.stats.countLines(linesInBatch);
             linesInBatch = 0;
         }
         if (replacedInBatch > 0) {
-            shared.stats.decodeReplaced.add(replacedInBatch);
+            shared.stats.countDecodeReplaced(replacedInBatch);
             replacedInBatch = 0;
         }
         if (completeLineInBatch) {
@@ -152,7 +152,7 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
             writeReply(ctx);
             endBatch(ctx);
             ChannelFuture written = ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
-            if (ctx.pipeline().get(DrainHandler.class) != null && ctx.channel() instanceof DuplexChannel
+            if (ctx.pipeline().get(TcpHandlerNames.DRAIN) != null && ctx.channel() instanceof DuplexChannel
                     && !((DuplexChannel) ctx.channel()).isInputShutdown()) {
                 written.addListener(f -> endOutput((DuplexChannel) ctx.channel()));
             } else {
@@ -164,14 +164,14 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
 
     /** Half-closes; over TLS, says close_notify first, so the client can tell the end from a truncation. */
     private static void endOutput(DuplexChannel ch) {
-        SslHandler ssl = ch.pipeline().get(SslHandler.class);
+        SslHandler ssl = (SslHandler) ch.pipeline().get(TcpHandlerNames.SSL);
         ChannelFuture notified = ssl == null ? ch.newSucceededFuture() : ssl.closeOutbound();
         notified.addListener(f -> ch.shutdownOutput());
     }
 
     /** Closes the connection for sending no complete line for the idle timeout, after a line saying so. */
     void idleTimeout(byte[] idleReply) {
-        shared.stats.idleClosed.increment();
+        shared.stats.countIdleClose();
         log.debug("closing connection from {}: idle timeout", ctx.channel().remoteAddress());
         writeReply(ctx);
         ctx.writeAndFlush(Unpooled.wrappedBuffer(idleReply)).addListener(ChannelFutureListener.CLOSE);
@@ -180,7 +180,7 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
-            shared.stats.linesTooLong.increment();
+            shared.stats.countLineTooLong();
             shared.tooLongWarning.warn("line too long from {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
             replyBuffer(ctx, 0).writeBytes(shared.lineTooLong); // in its place among the replies
             return;
@@ -200,8 +200,9 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
      */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (!ctx.channel().isWritable() && ctx.pipeline().get(BackpressureHandler.class) == null) {
-            ctx.pipeline().addBefore(TcpServerInitializer.FRAMER, "backpressure", new BackpressureHandler(shared.stats));
+        if (!ctx.channel().isWritable() && ctx.pipeline().get(TcpHandlerNames.BACKPRESSURE) == null) {
+            ctx.pipeline().addBefore(TcpHandlerNames.FRAMER, TcpHandlerNames.BACKPRESSURE,
+                    new BackpressureHandler(shared.stats));
         }
         ctx.fireChannelWritabilityChanged();
     }

@@ -2,7 +2,6 @@ package dev.uppercase.server;
 
 import dev.uppercase.codec.Datagrams;
 import dev.uppercase.codec.Durations;
-import dev.uppercase.codec.LineFrameDecoder;
 import dev.uppercase.codec.Uppercase;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -12,16 +11,13 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.unix.UnixChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.unix.UnixChannelOption;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.Inet6Address;
@@ -37,8 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Binds the TCP and UDP pipelines, each on event loops of their own (so a datagram flood cannot take the threads that
- * serve connections, and busy connections cannot hold up accepting new ones), and stops them gracefully.
+ * The server: {@link #start} makes the event loops and binds the TCP listeners (plain, and TLS when set), the UDP
+ * sockets and the HTTP endpoint (when set); {@link #close} stops them gracefully. TCP and UDP run on event loops of
+ * their own, so a datagram flood cannot take the threads that serve connections. Main and exit codes are
+ * {@link ServerMain}'s; the pipelines are the initializers'.
  */
 public final class UppercaseServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UppercaseServer.class);
@@ -57,38 +55,6 @@ public final class UppercaseServer implements AutoCloseable {
     private ServerMetrics metrics;
     private Channel metricsChannel;
     private volatile boolean ready;
-
-    public static void main(String[] args) {
-        if (System.getProperty("io.netty.leakDetection.level") == null) {
-            // Netty tracks one buffer in 128 for leaks unless told otherwise: measured here, that cost up to a third of
-            // the throughput of small pipelined lines. The tests run every buffer through a detector that fails them;
-            // -Dio.netty.leakDetection.level=simple turns the sampling back on.
-            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-        }
-        ServerSettings settings = ServerSettings.fromMain(args, System.getenv());
-        try {
-            Logging.configure(settings.log());
-        } catch (ServerStartException e) {
-            System.err.println("uppercase-server: " + e.getMessage()); // there is no log to say it in
-            System.exit(1);
-            return;
-        }
-        UppercaseServer server;
-        try {
-            server = start(settings);
-        } catch (ServerStartException e) {
-            log.error(e.getMessage());
-            System.exit(1);
-            return;
-        }
-        // SIGTERM/SIGINT run the hooks; halting with 0 once drained reports the stop as the clean exit it is.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            Runtime.getRuntime().halt(0);
-        }, "uppercase-shutdown"));
-        server.logReady(); // only now: a SIGTERM sent as soon as the line appears must find the hook in place
-        server.awaitStopped();
-    }
 
     private UppercaseServer(ServerSettings settings, Transport transport) {
         this.settings = settings;
@@ -139,10 +105,10 @@ public final class UppercaseServer implements AutoCloseable {
     }
 
     /** The line that tells an operator (and the tests) the server serves, and where. */
-    private void logReady() {
+    void logReady() {
         log.info("uppercase-server {} ready: tcp {}, udp {}{}{} ({} transport, {} UDP socket(s) of {} receive buffer; "
                         + "max {} connections, lines up to {} bytes, datagrams up to {} bytes, idle timeout {}{})",
-                ServerSettings.Version.current(), describe(tcpAddress()), describe(udpAddress()),
+                ServerCommandLine.Version.current(), describe(tcpAddress()), describe(udpAddress()),
                 tlsChannel == null ? "" : ", tls " + describe(tlsAddress())
                         + (settings.tls().clientCa() == null ? "" : " (client certificates required)"),
                 metricsChannel == null ? "" : ", http " + describe(metricsAddress()), transport,
@@ -153,17 +119,7 @@ public final class UppercaseServer implements AutoCloseable {
 
     private void bind() throws ServerStartException {
         ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), stats);
-        ServerBootstrap tcp = new ServerBootstrap()
-                .group(tcpGroup)
-                .channel(transport.serverSocketChannel())
-                // No TCP_NODELAY here: Netty turns Nagle off on every accepted socket already (NIO, epoll and io_uring
-                // alike, but on Android); setting it again cost a system call per connection.
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(settings.writeBufferSize() / 2, settings.writeBufferSize()))
-                // Keeps the write side open after the peer's FIN, so a half-closing client still gets its replies.
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                // Netty's default, but one for all connections instead of one each (each still sizes its own reads).
-                .childOption(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator());
+        ServerBootstrap tcp = tcpBootstrap();
         tcpChannel = bind("TCP", tcp.clone()
                 .childHandler(new TcpServerInitializer(settings, connections, stats, limit, null))
                 .bind(settings.tcpAddress()), settings.tcpAddress());
@@ -173,7 +129,30 @@ public final class UppercaseServer implements AutoCloseable {
                     .childHandler(new TcpServerInitializer(settings, connections, stats, limit, context))
                     .bind(settings.tlsAddress()), settings.tlsAddress());
         }
+        bindUdp(udpBootstrap());
+        if (settings.metricsPort() != null) {
+            bindHttp();
+        }
+    }
 
+    /** What every TCP listener's connections share; the plain and TLS listeners differ only in their initializer. */
+    private ServerBootstrap tcpBootstrap() {
+        return new ServerBootstrap()
+                .group(tcpGroup)
+                .channel(transport.serverSocketChannel())
+                // No SO_BACKLOG: Netty's default is the kernel's cap (net.core.somaxconn), so a burst of connections
+                // waits in the kernel instead of retrying its SYN a second later (docs/limits.md).
+                // No TCP_NODELAY here: Netty turns Nagle off on every accepted socket already (NIO, epoll and io_uring
+                // alike, but on Android); setting it again cost a system call per connection.
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(settings.writeBufferSize() / 2, settings.writeBufferSize()))
+                // Keeps the write side open after the peer's FIN, so a half-closing client still gets its replies.
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                // Netty's default, but one for all connections instead of one each (each still sizes its own reads).
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator());
+    }
+
+    private Bootstrap udpBootstrap() {
         Bootstrap udp = new Bootstrap()
                 .group(udpGroup)
                 .channel(transport.datagramChannel())
@@ -183,7 +162,7 @@ public final class UppercaseServer implements AutoCloseable {
             udp.option(UnixChannelOption.SO_REUSEPORT, true);
         }
         if (settings.udpReceiveBuffer() > 0) {
-            // Room for a burst while the event loop is busy (or, cold, still being compiled): what does not fit is lost.
+            // Room for a burst while the loop is busy (or, cold, still being compiled): what does not fit is lost.
             udp.option(ChannelOption.SO_RCVBUF, settings.udpReceiveBuffer());
         }
         if (transport == Transport.EPOLL) {
@@ -192,21 +171,27 @@ public final class UppercaseServer implements AutoCloseable {
             udp.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, slot)
                     .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(slot * 8));
         }
-        if (settings.metricsPort() != null) {
-            metrics = new ServerMetrics(stats, connections::size,
-                    Map.of("tcp", tcpGroup, "udp", udpGroup));
-            ServerBootstrap http = new ServerBootstrap()
-                    .group(tcpGroup)
-                    .channel(transport.serverSocketChannel())
-                    .childHandler(new MetricsServerInitializer(new HttpEndpointHandler(metrics, () -> ready)));
-            metricsChannel = bind("HTTP", http.bind(settings.metricsAddress()), settings.metricsAddress());
-        }
+        return udp;
+    }
+
+    /** One UDP socket per UDP event loop, all on one port (SO_REUSEPORT), or one socket where that is not offered. */
+    private void bindUdp(Bootstrap udp) throws ServerStartException {
         InetSocketAddress address = settings.udpAddress();
         for (int i = 0; i < udpSockets(transport); i++) {
             Channel ch = bind("UDP", udp.bind(address), address);
             udpChannels.add(ch);
             address = (InetSocketAddress) ch.localAddress(); // port 0 chose a port: the others share it
         }
+    }
+
+    /** /metrics and /health, on the TCP event loops (a scrape is a few requests a minute). */
+    private void bindHttp() throws ServerStartException {
+        metrics = new ServerMetrics(stats, connections::size, Map.of("tcp", tcpGroup, "udp", udpGroup));
+        ServerBootstrap http = new ServerBootstrap()
+                .group(tcpGroup)
+                .channel(transport.serverSocketChannel())
+                .childHandler(new MetricsServerInitializer(new HttpEndpointHandler(metrics, () -> ready)));
+        metricsChannel = bind("HTTP", http.bind(settings.metricsAddress()), settings.metricsAddress());
     }
 
     private static Channel bind(String protocol, ChannelFuture future, InetSocketAddress address)
@@ -237,8 +222,8 @@ public final class UppercaseServer implements AutoCloseable {
     }
 
     /**
-     * What the kernel gave each UDP socket for queued datagrams, as it reports it: Linux doubles the size asked for (the
-     * other half is its bookkeeping), capped at twice {@code net.core.rmem_max}.
+     * What the kernel gave each UDP socket for queued datagrams, as it reports it: Linux doubles the size asked for
+     * (the other half is its bookkeeping), capped at twice {@code net.core.rmem_max}.
      */
     int udpReceiveBuffer() {
         return udpChannels.get(0).config().getOption(ChannelOption.SO_RCVBUF);
@@ -266,16 +251,9 @@ public final class UppercaseServer implements AutoCloseable {
         return stats;
     }
 
-    /** The most bytes any connection's framer holds right now, waiting for the end of a line. */
-    public int maxBufferedLineBytes() {
-        int max = 0;
-        for (Channel ch : connections) {
-            LineFrameDecoder framer = ch.pipeline().get(LineFrameDecoder.class);
-            if (framer != null) {
-                max = Math.max(max, ch.eventLoop().submit(framer::bufferedBytes).syncUninterruptibly().getNow());
-            }
-        }
-        return max;
+    /** The open TCP connections, each until it closes (the drain walks them). */
+    ChannelGroup connections() {
+        return connections;
     }
 
     /** Open TCP connections right now. */
@@ -300,15 +278,7 @@ public final class UppercaseServer implements AutoCloseable {
             tlsChannel.close().syncUninterruptibly();
         }
         udpChannels.forEach(ch -> ch.close().syncUninterruptibly());
-        for (Channel ch : connections) {
-            ch.eventLoop().execute(() -> drain(ch));
-        }
-        long drainMillis = settings.drainTimeout().toMillis();
-        if (!connections.newCloseFuture().awaitUninterruptibly(drainMillis)) {
-            log.warn("drain timeout ({} ms): closing {} connection(s) not yet finished",
-                    drainMillis, connections.size());
-            connections.close().awaitUninterruptibly();
-        }
+        Drain.drainAll(connections, settings.drainTimeout());
         if (metricsChannel != null) {
             metricsChannel.close().syncUninterruptibly();
             metrics.close();
@@ -325,24 +295,6 @@ public final class UppercaseServer implements AutoCloseable {
         for (EventLoopGroup g : List.of(tcpGroup, udpGroup)) {
             g.terminationFuture().syncUninterruptibly();
         }
-    }
-
-    /**
-     * On the channel's event loop: ends the connection's input as a half-close would, behind what it has read (a read
-     * held by backpressure, a partial line in the framer: all are answered), and hands it to a DrainHandler.
-     */
-    private static void drain(Channel ch) {
-        if (!ch.isActive()) {
-            return;
-        }
-        SslHandler ssl = ch.pipeline().get(SslHandler.class);
-        if (ch.pipeline().get(LineFrameDecoder.class) == null || (ssl != null && !ssl.handshakeFuture().isSuccess())) {
-            ch.close(); // turned away at the connection limit, or not yet through its handshake: nothing to answer
-            return;
-        }
-        ch.pipeline().addFirst("drain", new DrainHandler());
-        // Past the DrainHandler (which discards what the client still sends) but ahead of everything else.
-        ch.pipeline().context(DrainHandler.class).fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
     }
 
     public void awaitStopped() {

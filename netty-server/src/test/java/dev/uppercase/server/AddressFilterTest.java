@@ -27,7 +27,7 @@ class AddressFilterTest {
         args[2] = "--port";
         args[3] = "0";
         System.arraycopy(flags, 0, args, 4, flags.length);
-        return UppercaseServer.start(ServerSettings.parse(args, Map.of()));
+        return UppercaseServer.start(ServerCommandLine.parse(args, Map.of()));
     }
 
     @ParameterizedTest(name = "{0} with {1} {2}")
@@ -67,7 +67,8 @@ class AddressFilterTest {
             }
             assertThrows(SocketTimeoutException.class,
                     () -> UdpServerTest.exchange(server.udpAddress(), "refused?".getBytes(), 500));
-            Await.until("both refusals counted", () -> server.stats().connectionsFiltered() == 1 && server.stats().datagramsFiltered() == 1);
+            Await.until("both refusals counted", () -> server.stats().connectionsFiltered() == 1 && server.stats(
+                    ).datagramsFiltered() == 1);
             assertEquals(0, server.stats().connectionsOpened(), "a refused connection is not an opened one");
         }
     }
@@ -82,7 +83,7 @@ class AddressFilterTest {
 
     @Test
     void emptyVariablesMeanNoRanges() {
-        ServerSettings s = ServerSettings.parse(new String[0], Map.of("UPPERCASE_ALLOW", "", "UPPERCASE_DENY", " "));
+        ServerSettings s = ServerCommandLine.parse(new String[0], Map.of("UPPERCASE_ALLOW", "", "UPPERCASE_DENY", " "));
         assertTrue(s.addressFilter().isOpen());
     }
 
@@ -90,6 +91,6 @@ class AddressFilterTest {
     @ValueSource(strings = {"--allow=example.org/8", "--allow=10.0.0.0/33", "--deny=::1/129", "--deny=1.2.3.4/x",
         "--allow=300.1.1.1"})
     void aBadRangeIsAUsageError(String arg) {
-        assertThrows(ParameterException.class, () -> ServerSettings.parse(new String[] {arg}, Map.of()));
+        assertThrows(ParameterException.class, () -> ServerCommandLine.parse(new String[] {arg}, Map.of()));
     }
 }

@@ -61,7 +61,8 @@ class BadInputTest {
                 Arguments.of("ΐ to the limit: the largest growth, 2 bytes in, 6 out",
                         utf8(UpperCaseReference.repeatedTo("ΐ", MAX_LINE))),
                 Arguments.of("every growing character, over and over to the limit",
-                        utf8(UpperCaseReference.repeatedTo(codePoints(UpperCaseReference.growingCodePoints()), MAX_LINE))),
+                        utf8(UpperCaseReference.repeatedTo(codePoints(UpperCaseReference.growingCodePoints()),
+                                MAX_LINE))),
                 Arguments.of("bytes that are not UTF-8, to the limit: each a 3-byte U+FFFD", bytes(MAX_LINE, 0xFF)),
                 Arguments.of("ASCII and accented letters alternating: a new branch every character",
                         utf8(UpperCaseReference.repeatedTo("aé", MAX_LINE))),
@@ -83,7 +84,8 @@ class BadInputTest {
     @ParameterizedTest(name = "UDP: {0}")
     @MethodSource("corpus")
     void udpAnswersEachBadDatagramAsDocumentedAndKeepsServing(String name, byte[] datagram) throws Exception {
-        assertArrayEquals(documentedReply(datagram), UdpServerTest.exchange(server.udpAddress(), datagram, 10_000), name);
+        assertArrayEquals(documentedReply(datagram), UdpServerTest.exchange(server.udpAddress(), datagram, 10_000),
+                name);
         assertEquals("STILL FINE", UdpServerTest.exchange(server.udpAddress(), "still fine"));
     }
 

@@ -1,16 +1,17 @@
 package dev.uppercase.server;
 
-import dev.uppercase.testing.ReadmeTable;
+import dev.uppercase.testing.FlagTable;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** The README's server configuration table cannot drift from the flags: every flag a row, every row a flag. */
-class ReadmeConfigurationTableTest {
+/** docs/configuration.md's flag table cannot drift from the server's flags: every flag a row, every row a flag. */
+class ConfigurationFlagTableTest {
     @Test
     void everyServerFlagHasItsRowWithItsEnvironmentVariable() throws Exception {
-        ReadmeTable.assertRowsFor("## Configuration", ServerSettings.commandLine(Map.of()).getCommandSpec().options().stream()
+        FlagTable.assertRowsFor("docs/configuration.md", "## Flags", ServerCommandLine.commandLine(Map.of())
+                .getCommandSpec().options().stream()
                 .filter(option -> !option.usageHelp() && !option.versionHelp())
                 .map(OptionSpec::longestName)
                 .collect(Collectors.toList()));

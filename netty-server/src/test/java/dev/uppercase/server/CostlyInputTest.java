@@ -77,7 +77,8 @@ class CostlyInputTest {
                 long answered = server.stats().datagramsAnswered();
                 socket.send(new DatagramPacket(request, request.length, server.udpAddress()));
                 Await.until(String.format("U+%04X answered or counted", cp),
-                        () -> server.stats().repliesTooLarge() + server.stats().datagramsAnswered() > tooLarge + answered);
+                        () -> server.stats().repliesTooLarge() + server.stats().datagramsAnswered() > tooLarge
+                                + answered);
                 if (expected.length > MAX_DATAGRAM) {
                     assertEquals(tooLarge + 1, server.stats().repliesTooLarge(), String.format("U+%04X", cp));
                 } else {

@@ -17,7 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** EmbeddedChannel tests of the per-connection flow handlers: backpressure and the drain (the idle clock: UppercaseHandlerTest). */
+/**
+ * EmbeddedChannel tests of the per-connection flow handlers: backpressure and the drain (the idle clock:
+ * UppercaseHandlerTest).
+ */
 class FlowHandlersTest {
     private final ServerStats stats = new ServerStats();
 

@@ -10,7 +10,7 @@ class Ipv6LoopbackTest {
 
     @Test
     void servesTcpAndUdpOnIpv6Loopback() throws Exception {
-        ServerSettings settings = ServerSettings.parse(new String[] {"--bind", "::1", "--port", "0"}, Map.of());
+        ServerSettings settings = ServerCommandLine.parse(new String[] {"--bind", "::1", "--port", "0"}, Map.of());
         try (UppercaseServer server = UppercaseServer.start(settings)) {
             assertEquals(true, server.tcpAddress().getAddress() instanceof Inet6Address);
             try (PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {

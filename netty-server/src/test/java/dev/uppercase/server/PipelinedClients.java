@@ -162,7 +162,8 @@ final class PipelinedClients implements AutoCloseable {
                 return; // the server has stopped reading and closed: the reading side reports what matters
             }
             if (key.isValid()) {
-                key.interestOps(out.hasRemaining() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+                key.interestOps(out.hasRemaining() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE
+                        : SelectionKey.OP_READ);
             }
         }
 

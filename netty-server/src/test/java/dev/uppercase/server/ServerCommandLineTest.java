@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
 import dev.uppercase.codec.Environment;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +21,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
-class ServerSettingsTest {
+/** The server's command line: flags, environment variables, and the one line a bad value gets. */
+class ServerCommandLineTest {
 
     private static ServerSettings parse(Map<String, String> env, String... args) {
-        return ServerSettings.parse(args, env);
+        return ServerCommandLine.parse(args, env);
     }
 
     @Test
@@ -35,7 +39,7 @@ class ServerSettingsTest {
         assertEquals(65_507, s.maxDatagramSize());
         assertEquals(4 * 1024 * 1024, s.udpReceiveBuffer());
         assertEquals(Duration.ofSeconds(5), s.drainTimeout());
-        assertEquals(ServerSettings.defaultMaxConnections(), s.maxConnections());
+        assertEquals(ServerCommandLine.defaultMaxConnections(), s.maxConnections());
         assertEquals(Duration.ofMinutes(5), s.idleTimeout());
         assertEquals(64 * 1024, s.writeBufferSize());
         assertEquals(Transport.AUTO, s.transport());
@@ -45,7 +49,7 @@ class ServerSettingsTest {
     void theDefaultConnectionLimitLeavesHeadroomUnderTheDescriptorLimit() {
         long fds = ((com.sun.management.UnixOperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
-        int max = ServerSettings.defaultMaxConnections();
+        int max = ServerCommandLine.defaultMaxConnections();
         assertTrue(max > 0 && max <= fds - 64, max + " of " + fds);
     }
 
@@ -102,7 +106,7 @@ class ServerSettingsTest {
 
     @Test
     void everyFlagHasTheEnvironmentVariableItsHelpNames() {
-        CommandLine cl = ServerSettings.commandLine(Map.of());
+        CommandLine cl = ServerCommandLine.commandLine(Map.of());
         for (OptionSpec option : cl.getCommandSpec().options()) {
             if (option.usageHelp() || option.versionHelp()) {
                 continue;
@@ -134,5 +138,35 @@ class ServerSettingsTest {
                     ? parse(Map.of(), tlsListener.toArray(String[]::new)) : parse(Map.of());
             assertTrue(!fromFlag.equals(without), option.longestName() + " must change a setting");
         }
+    }
+
+    /** The command line as main reads it: what it prints to standard error, and its exit code. */
+    private static String usageError(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ServerCommandLine.Outcome outcome = ServerCommandLine.read(args, env,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(ServerCommandLine.USAGE, outcome.exitCode());
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aBadDurationIsOneLineWithoutJavaClassNames() {
+        assertEquals("uppercase-server: invalid value for --idle-timeout: '5' is not a duration: use a whole number "
+                + "with ms, s or m, e.g. 250ms, 2s, 5m (see --help)\n", usageError(Map.of(), "--idle-timeout", "5"));
+    }
+
+    @Test
+    void aBadEnvironmentVariableIsNamedInsteadOfItsFlag() {
+        assertEquals("uppercase-server: invalid value for UPPERCASE_IDLE_TIMEOUT: '5' is not a duration: use a whole "
+                + "number with ms, s or m, e.g. 250ms, 2s, 5m (see --help)\n",
+                usageError(Map.of("UPPERCASE_IDLE_TIMEOUT", "5")));
+        assertEquals("uppercase-server: invalid value for UPPERCASE_PORT: 70000 is not in 0..65535 (see --help)\n",
+                usageError(Map.of("UPPERCASE_PORT", "70000")));
+        assertEquals("uppercase-server: invalid value for --port: 70000 is not in 0..65535 (see --help)\n",
+                usageError(Map.of("UPPERCASE_PORT", "1"), "--port", "70000"), "the flag, when it set the value");
+        assertTrue(usageError(Map.of("UPPERCASE_TRANSPORT", "kqueue")).startsWith(
+                "uppercase-server: invalid value for UPPERCASE_TRANSPORT: 'kqueue' is not one of"));
     }
 }

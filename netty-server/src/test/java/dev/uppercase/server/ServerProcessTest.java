@@ -32,17 +32,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The server as a user runs it: a process with flags, a ready line, exit codes, a clean stop on SIGTERM. */
 class ServerProcessTest {
-    private static final Pattern READY = Pattern.compile("ready: tcp 127\\.0\\.0\\.1:(\\d+), udp 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern READY = Pattern.compile(
+            "ready: tcp 127\\.0\\.0\\.1:(\\d+), udp 127\\.0\\.0\\.1:(\\d+)");
 
     private final List<Process> started = new ArrayList<>();
 
+    /** The server jar's main as a process of its own; its standard error merged into its standard output. */
     private Process launch(String... args) throws IOException {
+        return launch(true, args);
+    }
+
+    private Process launch(boolean mergeErrors, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                UppercaseServer.class.getName()));
+                ServerMain.class.getName()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command).redirectErrorStream(mergeErrors).start();
         started.add(p);
         return p;
     }
@@ -113,18 +119,23 @@ class ServerProcessTest {
         }
     }
 
-    /** Every documented flag at once, on every transport: a start that logs a warning would teach users to ignore them. */
+    /**
+     * Every documented flag at once, on every transport: a start that logs a warning would teach users to ignore them.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"auto", "nio", "epoll", "io_uring"})
     void aStartWithEveryDocumentedFlagLogsNoWarning(String transport) throws Exception {
         assumeTrue(Transport.valueOf(transport.toUpperCase(Locale.ROOT)).resolve() != null, transport + " runs here");
         TestCertificates certs = TestCertificates.get();
         Process p = launch("--bind", "127.0.0.1", "--port", "0", "--max-line-length", "1000", "--quiet-period", "100ms",
-                "--max-datagram-size", "2000", "--drain-timeout", "1s", "--max-connections", "100", "--idle-timeout", "1m",
-                "--write-buffer-size", "10000", "--allow", "127.0.0.0/8", "--deny", "10.0.0.0/8", "--udp-reply-rate", "100",
+                "--max-datagram-size", "2000", "--drain-timeout", "1s", "--max-connections", "100", "--idle-timeout",
+                        "1m",
+                "--write-buffer-size", "10000", "--allow", "127.0.0.0/8", "--deny", "10.0.0.0/8", "--udp-reply-rate",
+                        "100",
                 "--log-level", "info", "--log-format", "text", "--metrics-port", "0", "--tls-port", "0",
                 "--tls-cert", certs.server().cert().toString(), "--tls-key", certs.server().key().toString(),
-                "--tls-client-ca", certs.caCert().toString(), "--tls-handshake-timeout", "5s", "--transport", transport);
+                "--tls-client-ca", certs.caCert().toString(), "--tls-handshake-timeout", "5s", "--transport",
+                        transport);
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         List<String> lines = new ArrayList<>();
         String line;
@@ -179,11 +190,20 @@ class ServerProcessTest {
     @Test
     void aPortInUseIsOneLineNamingItAndANonZeroExit() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            Process p = launch("--bind", "127.0.0.1", "--tcp-port", "" + taken.getLocalPort(), "--udp-port", "0");
-            List<String> lines = output(p);
+            Process p = launch(false, "--bind", "127.0.0.1", "--tcp-port", "" + taken.getLocalPort(), "--udp-port",
+                    "0");
+            String log = String.join("\n", output(p));
             assertEquals(1, p.exitValue());
-            String error = String.join("\n", lines);
-            assertTrue(error.contains("cannot listen on TCP 127.0.0.1:" + taken.getLocalPort()), error);
+            String cause = "cannot listen on TCP 127.0.0.1:" + taken.getLocalPort() + ": ";
+            assertTrue(log.contains("ERROR") && log.contains(cause), "logged: " + log);
+            List<String> errors = new ArrayList<>();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(),
+                    StandardCharsets.UTF_8))) {
+                r.lines().forEach(errors::add);
+            }
+            assertEquals(1, errors.size(), "one line on standard error: " + errors);
+            assertTrue(errors.get(0).startsWith("uppercase-server: " + cause) && errors.get(0).contains("in use")
+                    && !errors.get(0).contains("Exception"), errors.get(0));
         }
     }
 
@@ -212,12 +232,14 @@ class ServerProcessTest {
         assertEquals(UppercaseServer.class.getName(), m.group(2));
         Matcher port = READY.matcher(m.group(3));
         assertTrue(port.find());
-        try (PlainTcpClient c = new PlainTcpClient(new InetSocketAddress("127.0.0.1", Integer.parseInt(port.group(1))))) {
+        try (PlainTcpClient c = new PlainTcpClient(new InetSocketAddress("127.0.0.1", Integer.parseInt(port.group(
+                1))))) {
             assertEquals("LOGGED\n", c.send("logged\n").readLine());
         }
         String opened = readUntil(out, "the connection opening", Pattern.compile("TCP connection from .* opened"));
         assertTrue(jsonLine.matcher(opened).matches() && opened.contains("\"level\":\"DEBUG\""), opened);
-        String closed = readUntil(out, "the connection closing", Pattern.compile("TCP connection from .* closed after"));
+        String closed = readUntil(out, "the connection closing", Pattern.compile(
+                "TCP connection from .* closed after"));
         assertTrue(jsonLine.matcher(closed).matches(), closed);
     }
 

@@ -54,7 +54,8 @@ class SoakTest {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         List<String> figures = new ArrayList<>();
         try {
-            BufferedReader log = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader log = new BufferedReader(new InputStreamReader(server.getInputStream(),
+                    StandardCharsets.UTF_8));
             int port = ServerProcessTest.readyTcpPort(log);
             Thread drain = new Thread(() -> log.lines().forEach(l -> { }), "server-log");
             drain.setDaemon(true);
@@ -68,7 +69,8 @@ class SoakTest {
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new LineBasedFrameDecoder(1024), new SimpleChannelInboundHandler<ByteBuf>() {
+                            ch.pipeline().addLast(new LineBasedFrameDecoder(1024),
+                                    new SimpleChannelInboundHandler<ByteBuf>() {
                                 @Override
                                 protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
                                     if (msg.toString(StandardCharsets.US_ASCII).startsWith("SOAK ")) {

@@ -14,8 +14,8 @@ class StopUnderLoadTest {
     void twoHundredClientsMidStreamEachGetEveryReplyForWhatTheServerReadThenAnEnd() throws Exception {
         UppercaseServer server = Servers.start("--drain-timeout", "60s");
         try (PipelinedClients clients = new PipelinedClients(server.tcpAddress(), 200, 32)) {
-            // Connected is not yet accepted: a connection still in the kernel's accept queue when the listener closes is
-            // reset by the kernel, before the server ever saw it.
+            // Connected is not yet accepted: a connection still in the kernel's accept queue when the listener closes
+            // is reset by the kernel, before the server ever saw it.
             Await.until("the server to accept every client", () -> server.stats().connectionsOpened() == 200);
             clients.start();
             Await.until("every client to be mid-stream", () -> clients.everyClientHasReplies(100));

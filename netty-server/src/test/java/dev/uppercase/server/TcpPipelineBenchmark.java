@@ -27,9 +27,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * clients send them, decoded, answered and flushed. Scores are per line; with {@code -prof gc},
  * {@code gc.alloc.rate.norm} is the bytes allocated per line.
  *
- * <pre>
- * mvn -B -ntp -DskipTests install
- * mvn -B -ntp -pl netty-server -Pjmh test-compile exec:exec -Djmh.args="TcpPipelineBenchmark -prof gc"
+ * <pre> mvn -B -ntp -DskipTests install mvn -B -ntp -pl netty-server -Pjmh test-compile exec:exec
+ * -Djmh.args="TcpPipelineBenchmark -prof gc"
  * </pre>
  */
 @State(Scope.Thread)
@@ -48,7 +47,8 @@ public class TcpPipelineBenchmark {
 
     @Setup
     public void setUp() {
-        ServerSettings settings = ServerSettings.parse(new String[] {"--bind", "127.0.0.1", "--port", "0"}, Map.of());
+        ServerSettings settings = ServerCommandLine.parse(new String[] {"--bind", "127.0.0.1", "--port", "0"}, Map.of(
+                ));
         ServerStats stats = new ServerStats();
         ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), stats);
         TcpServerInitializer initializer = new TcpServerInitializer(settings,
@@ -73,8 +73,9 @@ public class TcpPipelineBenchmark {
     }
 
     /**
-     * Sixty-four reads, on a thread Netty treats as one of its own (as an event loop is: a {@code FastThreadLocalThread},
-     * which gets thread-local scratch arrays that other threads would allocate anew each time).
+     * Sixty-four reads, on a thread Netty treats as one of its own (as an event loop is: a
+     * {@code FastThreadLocalThread}, which gets thread-local scratch arrays that other threads would allocate anew
+     * each time).
      */
     @Benchmark
     @OperationsPerInvocation(READS * LINES_PER_READ)

@@ -189,7 +189,8 @@ class TlsTest {
             try (PlainTcpClient c = PlainTcpClient.tls(server.tlsAddress(), clientContext(null), "TLSv1.3")) {
                 assertEquals("BEFORE\n", c.send("before\n").readLine());
                 c.send("half a line");
-                Await.until("the partial line is read", () -> server.maxBufferedLineBytes() == "half a line".length());
+                Await.until("the partial line is read", () -> Servers.maxBufferedLineBytes(
+                        server) == "half a line".length());
                 stop = CompletableFuture.runAsync(server::close);
                 assertEquals("HALF A LINE", c.readToEnd()); // then close_notify: a clean end, not a truncation
             } // the drain ends when the client closes
@@ -232,7 +233,10 @@ class TlsTest {
         }
     }
 
-    /** The README's way to try it by hand. Skipped where no openssl is installed (it is not a build requirement). */
+    /**
+     * docs/configuration.md's way to try it by hand. Skipped where no openssl is installed (it is not a build
+     * requirement).
+     */
     @Test
     @Timeout(60)
     void opensslSClientGetsItsReplies() throws Exception {

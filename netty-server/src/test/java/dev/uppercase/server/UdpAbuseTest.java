@@ -41,10 +41,12 @@ class UdpAbuseTest {
             random.nextBytes(request);
             byte[] documented = BadInputTest.documentedReply(request);
             if (documented.length <= Datagrams.MAX_IPV4_PAYLOAD) {
-                assertArrayEquals(documented, UdpServerTest.exchange(server.udpAddress(), request, 10_000), "size " + size);
+                assertArrayEquals(documented, UdpServerTest.exchange(server.udpAddress(), request, 10_000), "size "
+                        + size);
             } else {
                 // Mostly U+FFFD, 3 bytes for each bad byte: the reply would not fit in a datagram, so none is sent.
-                assertThrows(SocketTimeoutException.class, () -> UdpServerTest.exchange(server.udpAddress(), request, 300));
+                assertThrows(SocketTimeoutException.class, () -> UdpServerTest.exchange(server.udpAddress(), request,
+                        300));
                 long expected = ++dropped;
                 Await.until("the dropped reply is counted", () -> server.stats().repliesTooLarge() == expected);
             }
@@ -94,7 +96,8 @@ class UdpAbuseTest {
                 byte[] request = ("flood " + i).getBytes(StandardCharsets.UTF_8);
                 socket.send(new DatagramPacket(request, request.length, limited.udpAddress()));
             }
-            Await.until("every datagram is answered or dropped", () -> limited.stats().datagramsAnswered() + limited.stats().datagramsRateLimited() == 10);
+            Await.until("every datagram is answered or dropped", () -> limited.stats().datagramsAnswered()
+                    + limited.stats().datagramsRateLimited() == 10);
             long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             long answered = limited.stats().datagramsAnswered();
             // Two at once, then one per 500 ms: more only if the sending itself took that long.

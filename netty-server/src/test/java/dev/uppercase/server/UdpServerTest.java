@@ -110,7 +110,8 @@ class UdpServerTest {
                 int id = sender;
                 results.add(pool.submit(() -> {
                     for (int i = 0; i < 20; i++) {
-                        assertEquals("SENDER " + id + " DATAGRAM " + i, exchange(address, "sender " + id + " datagram " + i));
+                        assertEquals("SENDER " + id + " DATAGRAM " + i, exchange(address, "sender " + id
+                                + " datagram " + i));
                     }
                     return null;
                 }));

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uppercase.codec.LineFraming;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandler;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -79,7 +79,8 @@ class UppercaseHandlerTest {
     @Test
     void aFullChunkGoesOutWithoutWaitingForTheEndOfTheBatch() {
         EmbeddedChannel ch = channel(8);
-        ch.pipeline().fireChannelRead("abcd\n").fireChannelRead("efgh\n"); // 10 bytes >= 8: written, so writability sees it
+        ch.pipeline().fireChannelRead("abcd\n").fireChannelRead(
+                "efgh\n"); // 10 bytes >= 8: written, so writability sees it
         ch.pipeline().fireChannelRead("i\n").fireChannelReadComplete();
         assertEquals("ABCD\nEFGH\n", next(ch));
         assertEquals("I\n", next(ch));
@@ -151,7 +152,8 @@ class UppercaseHandlerTest {
         ch.close();
         EmbeddedChannel next = new EmbeddedChannel();
         assertTrue(limit.tryOpen(next), "and given back once");
-        assertFalse(limit.tryOpen(new EmbeddedChannel()), "not twice, though the pipeline is taken down after the close");
+        assertFalse(limit.tryOpen(new EmbeddedChannel()),
+                "not twice, though the pipeline is taken down after the close");
         ch.finishAndReleaseAll();
         next.finishAndReleaseAll();
     }
@@ -161,7 +163,7 @@ class UppercaseHandlerTest {
     void aClientThatFallsBehindGetsABackpressureHandlerThenAndOnlyThen() {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64, 128));
-        ch.pipeline().addLast(TcpServerInitializer.FRAMER, new ChannelInboundHandlerAdapter());
+        ch.pipeline().addLast(TcpHandlerNames.FRAMER, new ChannelInboundHandlerAdapter());
         assertTrue(limit.tryOpen(ch));
         ch.pipeline().addLast(new UppercaseHandler(new UppercaseHandler.Shared(10, stats, limit), 1024, null));
         ch.writeInbound("a well-behaved client\n");
@@ -171,7 +173,7 @@ class UppercaseHandlerTest {
         ch.write(Unpooled.wrappedBuffer(new byte[256])); // 256 unflushed bytes: over the high watermark
         assertNotNull(ch.pipeline().get(BackpressureHandler.class));
         List<String> names = ch.pipeline().names();
-        assertEquals(names.indexOf(TcpServerInitializer.FRAMER) - 1, names.indexOf(ch.pipeline().context(
+        assertEquals(names.indexOf(TcpHandlerNames.FRAMER) - 1, names.indexOf(ch.pipeline().context(
                 BackpressureHandler.class).name()), "just ahead of the framer: it holds reads " + names);
         assertFalse(ch.config().isAutoRead(), "and stops reading at once");
         ch.finishAndReleaseAll(); // the unflushed write fails with the close

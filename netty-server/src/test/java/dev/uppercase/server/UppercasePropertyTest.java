@@ -67,7 +67,8 @@ class UppercasePropertyTest {
         Random random = new Random(seed);
         for (int i = 0; i < 40; i++) {
             String text = RandomText.line(random, random.nextBoolean() ? 20 : 2000);
-            assertEquals(text.toUpperCase(Locale.ROOT), UdpServerTest.exchange(server.udpAddress(), text), "seed " + seed);
+            assertEquals(text.toUpperCase(Locale.ROOT), UdpServerTest.exchange(server.udpAddress(), text), "seed "
+                    + seed);
         }
     }
 }

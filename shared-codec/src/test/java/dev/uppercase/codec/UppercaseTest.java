@@ -81,7 +81,8 @@ class UppercaseTest {
                 continue; // not encodable in UTF-8: arrives only as invalid bytes
             }
             String in = new String(Character.toChars(cp));
-            int ratio = 100 * Uppercase.apply(in).getBytes(Uppercase.CHARSET).length / in.getBytes(Uppercase.CHARSET).length;
+            int ratio = 100 * Uppercase.apply(in).getBytes(Uppercase.CHARSET).length
+                    / in.getBytes(Uppercase.CHARSET).length;
             worst = Math.max(worst, ratio);
         }
         assertEquals(300, worst, "largest growth of one code point, in percent");

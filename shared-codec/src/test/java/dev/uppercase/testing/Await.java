@@ -7,7 +7,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Waits for a condition with a deadline, instead of sleeping and hoping. The deadline is about correctness (the thing
- * never happens), not speed: it is generous enough for a slow, busy machine, and costs nothing when the condition holds.
+ * never happens), not speed: it is generous enough for a slow, busy machine, and costs nothing once the condition
+ * holds.
  */
 public final class Await {
     private static final Duration DEADLINE = Duration.ofSeconds(60);

@@ -21,8 +21,8 @@ public final class UpperCaseReference {
 
     public static byte[] of(String text) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
-        text.codePoints().forEach(cp ->
-                out.writeBytes(new String(Character.toChars(cp)).toUpperCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)));
+        text.codePoints().forEach(cp -> out.writeBytes(
+                new String(Character.toChars(cp)).toUpperCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)));
         return out.toByteArray();
     }
 

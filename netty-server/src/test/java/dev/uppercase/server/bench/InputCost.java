@@ -5,8 +5,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.Writer;
 import java.io.OutputStream;
+import java.io.Writer;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -30,15 +30,15 @@ import java.util.regex.Pattern;
  * client's work is not counted), sends each kind of input, reads every reply, and prints a table of nanoseconds of
  * server CPU per request byte and the ratio to ASCII lines at the limit. Three rounds; medians.
  *
- * <pre>
- * mvn -B -ntp -DskipTests package
- * java -cp netty-server/target/test-classes dev.uppercase.server.bench.InputCost netty-server/target/netty-server.jar
+ * <pre> mvn -B -ntp -DskipTests package java -cp netty-server/target/test-classes dev.uppercase.server.bench.InputCost
+ * netty-server/target/netty-server.jar
  * </pre>
  *
  * A second argument, a regular expression, keeps only the cases whose names it finds ({@code 'TCP (ASCII|ß)'}).
  */
 public final class InputCost {
-    private static final Pattern READY = Pattern.compile("ready: tcp 127\\.0\\.0\\.1:(\\d+), udp 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern READY = Pattern.compile(
+            "ready: tcp 127\\.0\\.0\\.1:(\\d+), udp 127\\.0\\.0\\.1:(\\d+)");
     private static final int LINE_LIMIT = 64 * 1024;
     private static final int DATAGRAM_LIMIT = 65_507;
     /** Request bytes per case and round: enough for a second or so of server CPU, whose clock ticks every 10 ms. */
@@ -64,7 +64,8 @@ public final class InputCost {
         Process server = new ProcessBuilder(java, "-jar", jar, "--bind", "127.0.0.1", "--port", "0")
                 .redirectErrorStream(true).start();
         try {
-            BufferedReader log = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader log = new BufferedReader(new InputStreamReader(server.getInputStream(),
+                    StandardCharsets.UTF_8));
             Matcher ready = null;
             for (String line; ready == null && (line = log.readLine()) != null; ) {
                 Matcher m = READY.matcher(line);

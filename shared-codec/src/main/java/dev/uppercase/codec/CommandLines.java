@@ -1,0 +1,62 @@
+package dev.uppercase.codec;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The command-line rules the server and the client share: every flag defaults to its environment variable
+ * ({@link Environment}), durations read as {@link Durations} writes them, and a bad value is reported in one line that
+ * names where it came from, the flag or the variable, without Java class names.
+ */
+public final class CommandLines {
+    private CommandLines() {}
+
+    /** A command line for {@code command} (a picocli {@code @Command} object), its defaults from {@code env}. */
+    public static CommandLine create(Object command, Map<String, String> env) {
+        CommandLine cl = new CommandLine(command);
+        cl.registerConverter(Duration.class, CommandLines::duration);
+        cl.setDefaultValueProvider(spec -> spec instanceof OptionSpec
+                ? env.get(Environment.variableFor(((OptionSpec) spec).longestName())) : null);
+        return cl;
+    }
+
+    private static Duration duration(String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage()); // picocli shows this message alone, no class name
+        }
+    }
+
+    /**
+     * Where the value of {@code flag} came from, for an error about it: the flag itself when it was given on the
+     * command line (or when nothing set it), else the environment variable that did. Call after parsing succeeded.
+     */
+    public static String origin(CommandLine cl, String flag, Map<String, String> env) {
+        String variable = Environment.variableFor(flag);
+        return cl.getParseResult().hasMatchedOption(flag) || !env.containsKey(variable) ? flag : variable;
+    }
+
+    /**
+     * One line for a usage error: picocli's own message, except that a value that could not be read names the
+     * environment variable it came from when it did not come from the command line.
+     */
+    public static String describe(ParameterException e, String[] args, Map<String, String> env) {
+        ArgSpec spec = e.getArgSpec();
+        if (!(e.getCause() instanceof TypeConversionException) || !(spec instanceof OptionSpec)) {
+            return e.getMessage();
+        }
+        OptionSpec option = (OptionSpec) spec;
+        boolean onCommandLine = Arrays.stream(args).anyMatch(arg -> Arrays.stream(option.names())
+                .anyMatch(name -> arg.equals(name) || arg.startsWith(name + "=")));
+        String variable = Environment.variableFor(option.longestName());
+        String origin = onCommandLine || !env.containsKey(variable) ? option.longestName() : variable;
+        return "invalid value for " + origin + ": " + e.getCause().getMessage();
+    }
+}
