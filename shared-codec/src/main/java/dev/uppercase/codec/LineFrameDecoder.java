@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Stateful: one instance per channel.
  */
-public class LineFrameDecoder extends LineBasedFrameDecoder {
+public final class LineFrameDecoder extends LineBasedFrameDecoder {
 
     private final int maxLength;
     private final long quietNanos;
