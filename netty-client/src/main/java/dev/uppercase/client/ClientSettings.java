@@ -154,16 +154,17 @@ record ClientSettings(
         boolean verbose;
 
         ClientSettings toSettings(CommandLine cl, Map<String, String> env) {
-            int serverPort = port != null ? port : tls ? Ports.TLS : Ports.DEFAULT;
-            within(cl, env, "--port", serverPort, 1, 65_535);
-            within(cl, env, "--tries", tries, 1, 100);
-            within(cl, env, "--max-datagram-size", maxDatagramSize, 0, 65_527);
-            within(cl, env, "--max-reply-length", maxReplyLength, 1, Integer.MAX_VALUE - 2);
-            positive(cl, env, "--timeout", timeout);
-            positive(cl, env, "--connect-timeout", connectTimeout);
-            positive(cl, env, "--reply-timeout", replyTimeout);
-            return new ClientSettings(host, serverPort, udp, interactive, timeout, tries, connectTimeout, replyTimeout,
-                    maxDatagramSize, maxReplyLength, verbose, tls(cl), List.copyOf(words));
+            CommandLines.Checks check = new CommandLines.Checks(cl, env);
+            return new ClientSettings(host,
+                    check.within("--port", port != null ? port : tls ? Ports.TLS : Ports.DEFAULT, 1, 65_535),
+                    udp, interactive,
+                    check.positive("--timeout", timeout),
+                    check.within("--tries", tries, 1, 100),
+                    check.positive("--connect-timeout", connectTimeout),
+                    check.positive("--reply-timeout", replyTimeout),
+                    check.within("--max-datagram-size", maxDatagramSize, 0, 65_527),
+                    check.within("--max-reply-length", maxReplyLength, 1, Integer.MAX_VALUE - 2),
+                    verbose, tls(cl), List.copyOf(words));
         }
 
         private Tls tls(CommandLine cl) {
@@ -181,27 +182,12 @@ record ClientSettings(
             }
             return new Tls(tlsCa, tlsCert, tlsKey);
         }
-
-        private static void within(CommandLine cl, Map<String, String> env, String flag, int value, int min, int max) {
-            if (value < min || value > max) {
-                throw new ParameterException(cl, "invalid value for " + CommandLines.origin(cl, flag, env) + ": "
-                        + value + " is not in " + min + ".." + max);
-            }
-        }
-
-        private static void positive(CommandLine cl, Map<String, String> env, String flag, Duration value) {
-            if (value.isZero()) {
-                throw new ParameterException(cl, "invalid value for " + CommandLines.origin(cl, flag, env)
-                        + ": must be more than 0");
-            }
-        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = ClientSettings.class.getPackage().getImplementationVersion();
-            return new String[] {"uppercase-client " + (v == null ? "dev" : v)};
+            return new String[] {"uppercase-client " + CommandLines.version(ClientSettings.class)};
         }
     }
 }

@@ -209,57 +209,52 @@ public final class ServerCommandLine {
                         + "(default ${DEFAULT-VALUE}). Env UPPERCASE_TLS_HANDSHAKE_TIMEOUT.")
         Duration tlsHandshakeTimeout;
 
-        private CommandLine cl;
-        private Map<String, String> env;
-
         ServerSettings toSettings(CommandLine cl, Map<String, String> env) {
-            this.cl = cl;
-            this.env = env;
+            CommandLines.Checks check = new CommandLines.Checks(cl, env);
             return new ServerSettings(
-                    bindAddress(),
-                    tcpPort == null ? port("--port", port) : port("--tcp-port", tcpPort),
-                    udpPort == null ? port("--port", port) : port("--udp-port", udpPort),
-                    atLeast("--max-line-length", maxLineLength, 1),
+                    bindAddress(check),
+                    tcpPort == null ? port(check, "--port", port) : port(check, "--tcp-port", tcpPort),
+                    udpPort == null ? port(check, "--port", port) : port(check, "--udp-port", udpPort),
+                    check.within("--max-line-length", maxLineLength, 1, Integer.MAX_VALUE),
                     quietPeriod,
-                    within("--max-datagram-size", maxDatagramSize, 0, 65_527),
-                    within("--udp-receive-buffer", udpReceiveBuffer, 0, 1 << 30),
+                    check.within("--max-datagram-size", maxDatagramSize, 0, 65_527),
+                    check.within("--udp-receive-buffer", udpReceiveBuffer, 0, 1 << 30),
                     drainTimeout,
-                    atLeast("--max-connections", maxConnections, 1),
+                    check.within("--max-connections", maxConnections, 1, Integer.MAX_VALUE),
                     idleTimeout,
-                    within("--write-buffer-size", writeBufferSize, 1024, 64 * 1024 * 1024),
+                    check.within("--write-buffer-size", writeBufferSize, 1024, 64 * 1024 * 1024),
                     transport,
-                    addressFilter(),
-                    metricsPort == null ? null : port("--metrics-port", metricsPort),
-                    tls(),
-                    within("--udp-reply-rate", udpReplyRate, 0, 1_000_000),
-                    log());
+                    addressFilter(cl, check),
+                    metricsPort == null ? null : port(check, "--metrics-port", metricsPort),
+                    tls(cl, check),
+                    check.within("--udp-reply-rate", udpReplyRate, 0, 1_000_000),
+                    log(cl, check));
         }
 
-        private ServerSettings.LogSettings log() {
+        private ServerSettings.LogSettings log(CommandLine cl, CommandLines.Checks check) {
             String level = logLevel.toUpperCase(Locale.ROOT);
             if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF").contains(level)) {
-                throw invalid("--log-level", "'" + logLevel + "' is not one of trace, debug, info, warn, error, off");
+                throw check.invalid("--log-level",
+                        "'" + logLevel + "' is not one of trace, debug, info, warn, error, off");
             }
             Logging.LogFormat format;
             try {
                 format = Logging.LogFormat.valueOf(logFormat.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw invalid("--log-format", "'" + logFormat + "' is not one of text, json");
+                throw check.invalid("--log-format", "'" + logFormat + "' is not one of text, json");
             }
             if (logConfig != null && format != Logging.LogFormat.TEXT) {
                 throw new ParameterException(cl, "--log-format is for the built-in configuration: with --log-config, "
                         + "the file sets the format");
             }
             if (logConfig != null && (!Files.isReadable(logConfig) || Files.isDirectory(logConfig))) {
-                throw invalid("--log-config", logConfig + " is not a readable file");
+                throw check.invalid("--log-config", logConfig + " is not a readable file");
             }
             return new ServerSettings.LogSettings(level, format, logConfig);
         }
 
-        private ServerSettings.TlsSettings tls() {
-            if (tlsHandshakeTimeout.isZero()) {
-                throw invalid("--tls-handshake-timeout", "must be more than 0");
-            }
+        private ServerSettings.TlsSettings tls(CommandLine cl, CommandLines.Checks check) {
+            check.positive("--tls-handshake-timeout", tlsHandshakeTimeout);
             if (tlsPort == null) {
                 if (tlsCert != null || tlsKey != null || tlsClientCa != null) {
                     throw new ParameterException(cl, "--tls-cert, --tls-key and --tls-client-ca need --tls-port");
@@ -269,48 +264,32 @@ public final class ServerCommandLine {
             if (tlsCert == null || tlsKey == null) {
                 throw new ParameterException(cl, "--tls-port needs --tls-cert and --tls-key");
             }
-            return new ServerSettings.TlsSettings(port("--tls-port", tlsPort), tlsCert, tlsKey, tlsClientCa,
+            return new ServerSettings.TlsSettings(port(check, "--tls-port", tlsPort), tlsCert, tlsKey, tlsClientCa,
                     tlsHandshakeTimeout);
         }
 
-        private AddressFilter addressFilter() {
+        private AddressFilter addressFilter(CommandLine cl, CommandLines.Checks check) {
             try {
                 return AddressFilter.of(allow, deny);
             } catch (IllegalArgumentException e) {
-                throw new ParameterException(cl, "invalid value for " + CommandLines.origin(cl, "--allow", env) + "/"
-                        + CommandLines.origin(cl, "--deny", env) + ": " + e.getMessage());
+                throw new ParameterException(cl, "invalid value for " + check.origin("--allow") + "/"
+                        + check.origin("--deny") + ": " + e.getMessage());
             }
         }
 
-        private InetAddress bindAddress() {
+        private InetAddress bindAddress(CommandLines.Checks check) {
             if (bind == null || bind.isEmpty()) {
                 return null;
             }
             try {
                 return InetAddress.getByName(bind);
             } catch (UnknownHostException e) {
-                throw invalid("--bind", "'" + bind + "' is not an address here");
+                throw check.invalid("--bind", "'" + bind + "' is not an address here");
             }
         }
 
-        private int port(String flag, int value) {
-            return within(flag, value, 0, 65_535);
-        }
-
-        private int atLeast(String flag, int value, int min) {
-            return within(flag, value, min, Integer.MAX_VALUE);
-        }
-
-        private int within(String flag, int value, int min, int max) {
-            if (value < min || value > max) {
-                throw invalid(flag, value + " is not in " + min + ".." + max);
-            }
-            return value;
-        }
-
-        /** A bad value, named by where it came from: the flag, or the environment variable that set it. */
-        private ParameterException invalid(String flag, String why) {
-            return new ParameterException(cl, "invalid value for " + CommandLines.origin(cl, flag, env) + ": " + why);
+        private static int port(CommandLines.Checks check, String flag, int value) {
+            return check.within(flag, value, 0, 65_535);
         }
     }
 
@@ -343,8 +322,7 @@ public final class ServerCommandLine {
     /** The version from the jar's manifest ("dev" when run from classes). */
     static final class Version implements CommandLine.IVersionProvider {
         static String current() {
-            String v = ServerCommandLine.class.getPackage().getImplementationVersion();
-            return v == null ? "dev" : v;
+            return CommandLines.version(ServerCommandLine.class);
         }
 
         @Override

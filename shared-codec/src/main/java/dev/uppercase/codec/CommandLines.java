@@ -35,12 +35,55 @@ public final class CommandLines {
     }
 
     /**
-     * Where the value of {@code flag} came from, for an error about it: the flag itself when it was given on the
-     * command line (or when nothing set it), else the environment variable that did. Call after parsing succeeded.
+     * Checks of parsed values, each failing with one line that names where the bad value came from: the flag itself
+     * when it was given on the command line (or when nothing set it), else the environment variable that did. Made
+     * after parsing succeeded.
      */
-    public static String origin(CommandLine cl, String flag, Map<String, String> env) {
-        String variable = Environment.variableFor(flag);
-        return cl.getParseResult().hasMatchedOption(flag) || !env.containsKey(variable) ? flag : variable;
+    public static final class Checks {
+        private final CommandLine cl;
+        private final Map<String, String> env;
+
+        public Checks(CommandLine cl, Map<String, String> env) {
+            this.cl = cl;
+            this.env = env;
+        }
+
+        /** {@code value}, when it lies in {@code min..max}. */
+        public int within(String flag, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw invalid(flag, value + " is not in " + min + ".." + max);
+            }
+            return value;
+        }
+
+        /** {@code value}, when it is more than zero. */
+        public Duration positive(String flag, Duration value) {
+            if (value.isZero()) {
+                throw invalid(flag, "must be more than 0");
+            }
+            return value;
+        }
+
+        /** The error for a bad value of {@code flag}, {@code why} saying what is wrong with it. */
+        public ParameterException invalid(String flag, String why) {
+            return new ParameterException(cl, invalidValue(origin(flag), why));
+        }
+
+        /** The flag, or the environment variable that set it. */
+        public String origin(String flag) {
+            String variable = Environment.variableFor(flag);
+            return cl.getParseResult().hasMatchedOption(flag) || !env.containsKey(variable) ? flag : variable;
+        }
+    }
+
+    private static String invalidValue(String origin, String why) {
+        return "invalid value for " + origin + ": " + why;
+    }
+
+    /** The version in {@code type}'s jar manifest; "dev" when it runs from classes. */
+    public static String version(Class<?> type) {
+        String v = type.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 
     /**
@@ -57,6 +100,6 @@ public final class CommandLines {
                 .anyMatch(name -> arg.equals(name) || arg.startsWith(name + "=")));
         String variable = Environment.variableFor(option.longestName());
         String origin = onCommandLine || !env.containsKey(variable) ? option.longestName() : variable;
-        return "invalid value for " + origin + ": " + e.getCause().getMessage();
+        return invalidValue(origin, e.getCause().getMessage());
     }
 }
