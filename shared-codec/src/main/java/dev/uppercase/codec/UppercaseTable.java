@@ -51,21 +51,17 @@ final class UppercaseTable {
                     continue;
                 }
                 byte[] utf8 = String.valueOf(block[i]).toUpperCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+                if (utf8.length > Uppercase.MAX_BYTES_PER_CHAR) {
+                    throw new IllegalStateException("U+" + Integer.toHexString(base + i) + " grows to "
+                            + utf8.length + " bytes in this JDK, over " + Uppercase.MAX_BYTES_PER_CHAR);
+                }
+                long packed = 0; // the bytes, first byte lowest
+                for (int b = utf8.length - 1; b >= 0; b--) {
+                    packed = packed << 8 | (utf8[b] & 0xFF);
+                }
                 if (utf8.length <= 3) {
-                    int packed = 0;
-                    for (int b = utf8.length - 1; b >= 0; b--) {
-                        packed = packed << 8 | (utf8[b] & 0xFF);
-                    }
-                    ENTRIES[base + i] = utf8.length << 24 | packed;
+                    ENTRIES[base + i] = utf8.length << 24 | (int) packed;
                 } else {
-                    if (utf8.length > Uppercase.MAX_BYTES_PER_CHAR) {
-                        throw new IllegalStateException("U+" + Integer.toHexString(base + i) + " grows to "
-                                + utf8.length + " bytes in this JDK, over " + Uppercase.MAX_BYTES_PER_CHAR);
-                    }
-                    long packed = 0;
-                    for (int b = utf8.length - 1; b >= 0; b--) {
-                        packed = packed << 8 | (utf8[b] & 0xFF);
-                    }
                     ENTRIES[base + i] = longOnes.size();
                     longOnes.add((long) utf8.length << 56 | packed);
                 }
