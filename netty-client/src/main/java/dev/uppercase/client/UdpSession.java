@@ -35,10 +35,9 @@ import org.slf4j.LoggerFactory;
  *   <li>a line without a reply within the timeout is sent again, up to the number of tries, then the session fails
  *       naming the line;
  *   <li>a reply is matched to a line by its content: by the protocol a line's reply is the upper case of the line,
- * which
- *       the client computes with the same shared codec as the server. A datagram that answers no line in flight (a
- *       late duplicate of an answered one) is ignored. Lines with the same text have the same reply, so which of them
- *       a reply completes does not matter;
+ *       which the client computes with the same shared codec as the server. A datagram that answers no line in
+ *       flight (a late duplicate of an answered one) is ignored. Lines with the same text have the same reply, so
+ *       which of them a reply completes does not matter;
  *   <li>replies go to the sink in line order, whatever order they arrive in.
  * </ul>
  *

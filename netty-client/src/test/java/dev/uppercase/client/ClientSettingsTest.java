@@ -31,8 +31,8 @@ class ClientSettingsTest {
 
     @Test
     void wordsAreTheOneShotText() {
-        assertEquals(List.of("hello", "world"), ClientSettings.parse(new String[] {"hello", "world"}, Map.of()).words(
-                ));
+        assertEquals(List.of("hello", "world"),
+                ClientSettings.parse(new String[] {"hello", "world"}, Map.of()).words());
     }
 
     @Test
@@ -48,8 +48,7 @@ class ClientSettingsTest {
             boolean flag = option.arity().max() == 0;
             String value = flag ? "true" : option.type() == Duration.class ? "3s"
                     : option.type() == String.class ? "example.org" : "7";
-            // The TLS files need --tls (and a certificate its key): set those too, and look for the change against
-            // them.
+            // The TLS files need --tls (and a certificate its key): set those too, look for the change against them.
             List<String> companions = new ArrayList<>();
             if (option.longestName().startsWith("--tls-")) {
                 companions.add("--tls");

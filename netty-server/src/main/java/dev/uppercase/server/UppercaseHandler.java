@@ -19,13 +19,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers each decoded frame (a line, or a run of complete lines, terminators included so the replies keep them) with
- * its upper case, written as UTF-8
- * straight into one reply buffer per read batch: no second {@code String}, no buffer or outbound entry per line. The
- * buffer goes out at the end of the batch, or as soon as it holds {@link #chunk} bytes, so the connection's writability
- * (and the backpressure that watches it) sees the replies at most one chunk late. A line over the limit is answered,
- * in its place, with the documented error line, and the connection goes on. When the peer half-closes (or the server
- * drains), the replies are flushed and the connection closed. Counters are added once per batch, and the time of
- * the last complete line is kept for {@link IdleTimeouts}.
+ * its upper case, written as UTF-8 straight into one reply buffer per read batch: no second {@code String}, no buffer
+ * or outbound entry per line. The buffer goes out at the end of the batch, or as soon as it holds {@link #chunk}
+ * bytes, so the connection's writability (and the backpressure that watches it) sees the replies at most one chunk
+ * late. A line over the limit is answered, in its place, with the documented error line, and the connection goes on.
+ * When the peer half-closes (or the server drains), the replies are flushed and the connection closed. Counters are
+ * added once per batch, and the time of the last complete line is kept for {@link IdleTimeouts}.
  *
  * <p>Stateful: one instance per channel.
  */

@@ -67,8 +67,8 @@ class AddressFilterTest {
             }
             assertThrows(SocketTimeoutException.class,
                     () -> UdpServerTest.exchange(server.udpAddress(), "refused?".getBytes(), 500));
-            Await.until("both refusals counted", () -> server.stats().connectionsFiltered() == 1 && server.stats(
-                    ).datagramsFiltered() == 1);
+            Await.until("both refusals counted",
+                    () -> server.stats().connectionsFiltered() == 1 && server.stats().datagramsFiltered() == 1);
             assertEquals(0, server.stats().connectionsOpened(), "a refused connection is not an opened one");
         }
     }

@@ -147,8 +147,8 @@ class LimitsTest {
             });
 
             // The server stops reading once its buffer for this client is full: the sender blocks, far from done.
-            Await.until("the server to hold replies for the client", () -> server.stats().peakPendingOutboundBytes(
-                    ) > 0);
+            Await.until("the server to hold replies for the client",
+                    () -> server.stats().peakPendingOutboundBytes() > 0);
             try (PlainTcpClient other = new PlainTcpClient(server.tcpAddress())) {
                 for (int i = 0; i < 100; i++) {
                     assertEquals("OTHER " + i + "\n", other.send("other " + i + "\n").readLine());

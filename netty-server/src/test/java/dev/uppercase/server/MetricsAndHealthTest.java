@@ -88,8 +88,8 @@ class MetricsAndHealthTest {
                     "netty_eventexecutor_workers{group=\"udp\"}"));
             for (String group : new String[] {"tcp", "udp"}) {
                 long pending = m.keySet().stream()
-                        .filter(k -> k.startsWith("netty_eventexecutor_tasks_pending{group=\"" + group + "\",")).count(
-                                );
+                        .filter(k -> k.startsWith("netty_eventexecutor_tasks_pending{group=\"" + group + "\","))
+                        .count();
                 assertEquals(m.get("netty_eventexecutor_workers{group=\"" + group + "\"}"), (double) pending,
                         "one pending-tasks gauge per " + group + " event loop");
             }
@@ -108,8 +108,8 @@ class MetricsAndHealthTest {
                 for (int i = 0; i < 5; i++) {
                     socket.send(new DatagramPacket(new byte[] {'x'}, 1, server.udpAddress()));
                 }
-                Await.until("every datagram handled", () -> server.stats().datagramsAnswered() + server.stats(
-                        ).datagramsRateLimited() == 5);
+                Await.until("every datagram handled",
+                        () -> server.stats().datagramsAnswered() + server.stats().datagramsRateLimited() == 5);
             }
             Map<String, Double> m = parse(get(server, "/metrics").body());
             assertEquals(1.0, m.get("uppercase_errors_total{kind=\"tls_handshake\"}"));

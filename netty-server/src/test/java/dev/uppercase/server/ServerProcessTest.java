@@ -236,8 +236,8 @@ class ServerProcessTest {
         assertEquals(UppercaseServer.class.getName(), m.group(2));
         Matcher port = READY.matcher(m.group(3));
         assertTrue(port.find());
-        try (PlainTcpClient c = new PlainTcpClient(new InetSocketAddress("127.0.0.1", Integer.parseInt(port.group(
-                1))))) {
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", Integer.parseInt(port.group(1)));
+        try (PlainTcpClient c = new PlainTcpClient(address)) {
             assertEquals("LOGGED\n", c.send("logged\n").readLine());
         }
         String opened = readUntil(out, "the connection opening", Pattern.compile("TCP connection from .* opened"));

@@ -47,8 +47,8 @@ public class TcpPipelineBenchmark {
 
     @Setup
     public void setUp() {
-        ServerSettings settings = ServerCommandLine.parse(new String[] {"--bind", "127.0.0.1", "--port", "0"}, Map.of(
-                ));
+        ServerSettings settings =
+                ServerCommandLine.parse(new String[] {"--bind", "127.0.0.1", "--port", "0"}, Map.of());
         ServerStats stats = new ServerStats();
         ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), stats);
         TcpServerInitializer initializer = new TcpServerInitializer(settings,

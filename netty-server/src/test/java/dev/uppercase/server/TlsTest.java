@@ -233,10 +233,7 @@ class TlsTest {
         }
     }
 
-    /**
-     * docs/configuration.md's way to try it by hand. Skipped where no openssl is installed (it is not a build
-     * requirement).
-     */
+    /** docs/configuration.md's way to try it by hand. Skipped where openssl is not installed (not a requirement). */
     @Test
     @Timeout(60)
     void opensslSClientGetsItsReplies() throws Exception {

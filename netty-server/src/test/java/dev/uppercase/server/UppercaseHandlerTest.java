@@ -79,8 +79,8 @@ class UppercaseHandlerTest {
     @Test
     void aFullChunkGoesOutWithoutWaitingForTheEndOfTheBatch() {
         EmbeddedChannel ch = channel(8);
-        ch.pipeline().fireChannelRead("abcd\n").fireChannelRead(
-                "efgh\n"); // 10 bytes >= 8: written, so writability sees it
+        // 10 bytes >= 8: written, so writability sees it
+        ch.pipeline().fireChannelRead("abcd\n").fireChannelRead("efgh\n");
         ch.pipeline().fireChannelRead("i\n").fireChannelReadComplete();
         assertEquals("ABCD\nEFGH\n", next(ch));
         assertEquals("I\n", next(ch));
