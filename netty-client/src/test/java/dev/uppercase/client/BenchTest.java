@@ -73,6 +73,14 @@ class BenchTest {
     }
 
     @Test
+    void helpNamesTheCommandAndItsOptionalMode() {
+        ClientTest.Run r = bench("bench", "--help");
+        assertEquals(0, r.exitCode());
+        assertTrue(r.out().startsWith("Usage: uppercase-client bench "), r.out());
+        assertTrue(r.out().contains("[MODE]") && r.out().contains("tcp-pipeline"), r.out());
+    }
+
+    @Test
     void benchAfterDoubleDashIsTextToSend() throws Exception {
         try (UppercaseServer server = UppercaseServer.start(ServerCommandLine.parse(
                 new String[] {"--bind", "127.0.0.1", "--port", "0"}, Map.of()))) {

@@ -274,7 +274,7 @@ class ClientTest {
         Run r = run(false, stream(""), List.of("--help"));
         assertEquals(0, r.exitCode());
         for (String s : new String[] {"--host", "--port", "--udp", "--interactive", "--timeout", "--tries",
-                "--verbose", "--version", "one-shot", "interactive", "filter", "Exit codes"}) {
+                "--verbose", "--version", "one-shot", "interactive", "filter", "bench [MODE]", "Exit codes"}) {
             assertTrue(r.out().contains(s), s + " missing from --help");
         }
     }
