@@ -3,7 +3,6 @@ package dev.uppercase.server;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
@@ -38,6 +37,11 @@ public enum Transport {
         }
     }
 
+    /** Whether this transport can run here (AUTO always can). */
+    public boolean isAvailable() {
+        return resolve() != null;
+    }
+
     /** Why a requested native transport cannot run here. */
     String unavailability() {
         Throwable cause = this == EPOLL ? Epoll.unavailabilityCause()
@@ -48,7 +52,7 @@ public enum Transport {
     IoHandlerFactory ioHandlerFactory() {
         switch (this) {
             case EPOLL:
-                return EpollIoHandler.newFactory();
+                return new EpollInterestFix();
             case IO_URING:
                 return IoUringIoHandler.newFactory();
             default:
