@@ -20,6 +20,8 @@ final class BackpressureHandler extends ChannelInboundHandlerAdapter {
     private final ServerStats stats;
     /** Reads (and an end of input) waiting for the client to catch up; made only when a client first falls behind. */
     private ArrayDeque<Object> held;
+    /** The client's half-close (or the server's drain) has come: reads are not resumed for what cannot follow it. */
+    private boolean inputEnded;
 
     BackpressureHandler(ServerStats stats) {
         this.stats = stats;
@@ -45,6 +47,9 @@ final class BackpressureHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputEnded = true;
+        }
         if (evt instanceof ChannelInputShutdownEvent && !isEmpty()) {
             hold(evt);
         } else {
@@ -54,12 +59,15 @@ final class BackpressureHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
+        boolean writable = ctx.channel().isWritable();
+        if (writable) {
             answerHeld(ctx);
         } else {
             stats.recordPendingOutbound(ctx.channel());
         }
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        if (!writable || !inputEnded) { // once the input has ended there is nothing more to read
+            ctx.channel().config().setAutoRead(writable);
+        }
         ctx.fireChannelWritabilityChanged();
     }
 

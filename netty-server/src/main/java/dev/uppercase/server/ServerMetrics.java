@@ -48,6 +48,7 @@ final class ServerMetrics {
         errors("idle_close", stats, ServerStats::idleClosed);
         errors("decode_replaced", stats, ServerStats::decodeReplaced);
         errors("tls_handshake", stats, ServerStats::tlsFailed);
+        errors("internal", stats, ServerStats::internalErrors);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

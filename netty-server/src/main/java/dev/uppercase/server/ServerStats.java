@@ -26,6 +26,7 @@ public final class ServerStats {
     private final LongAdder repliesTooLarge = new LongAdder();
     private final LongAdder tlsFailed = new LongAdder();
     private final LongAdder datagramsRateLimited = new LongAdder();
+    private final LongAdder internalErrors = new LongAdder();
 
     public long connectionsOpened() {
         return connectionsOpened.sum();
@@ -51,6 +52,11 @@ public final class ServerStats {
         return idleClosed.sum();
     }
 
+    /** Connections closed because serving them failed (a defect: each is logged with its cause). */
+    public long internalErrors() {
+        return internalErrors.sum();
+    }
+
     /** The most reply bytes ever queued for one connection that was not reading them (0 if none ever filled up). */
     public long peakPendingOutboundBytes() {
         return peakPendingOutboundBytes.get();
@@ -72,6 +78,10 @@ public final class ServerStats {
 
     void countIdleClose() {
         idleClosed.increment();
+    }
+
+    void countInternalError() {
+        internalErrors.increment();
     }
 
     void countLines(long lines) {

@@ -37,6 +37,8 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
     private ChannelHandlerContext ctx;
     private ByteBuf reply;
     private boolean removed;
+    /** An unexpected error has ended this connection: it closes once its replies and the error line are out. */
+    private boolean failed;
     private int linesInBatch;
     private int replacedInBatch;
     private boolean completeLineInBatch;
@@ -53,6 +55,7 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
         final ServerStats stats;
         final ConnectionLimit limit;
         final byte[] lineTooLong;
+        final byte[] internalError = LineFraming.internalErrorReply().getBytes(Uppercase.CHARSET);
         final WarningThrottle tooLongWarning = new WarningThrottle(log, Duration.ofSeconds(10));
 
         Shared(int maxLineLength, ServerStats stats, ConnectionLimit limit) {
@@ -80,6 +83,9 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, String lines) {
+        if (failed) {
+            return; // what was in flight when serving failed: no answer may come after the error line
+        }
         linesInBatch += Uppercase.writeLines(replyBuffer(ctx, lines.length()), lines);
         if (lines.indexOf('\uFFFD') >= 0) { // at once for Latin-1 text, which cannot hold it
             replacedInBatch += linesWithReplacement(lines);
@@ -184,12 +190,25 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
             replyBuffer(ctx, 0).writeBytes(shared.lineTooLong); // in its place among the replies
             return;
         }
-        if (cause instanceof IOException) {
+        if (cause instanceof IOException) { // the socket itself failed (reset, broken pipe): nothing more gets through
             log.debug("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
-        } else {
-            log.warn("closing connection from {}: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
+            ctx.close();
+            return;
         }
-        ctx.close();
+        if (failed) { // the error line's own way out failed as well
+            log.warn("closing connection from {}: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
+            ctx.close();
+            return;
+        }
+        failed = true;
+        shared.stats.countInternalError();
+        log.warn("closing connection from {} after an error: {}", ctx.channel().remoteAddress(), cause.toString(),
+                cause);
+        // The socket still carries bytes: the replies already made go out, then the error line in the place of the
+        // next reply (so no later line's answer can be taken for this one's), then the close. Nothing more is read.
+        ctx.channel().config().setAutoRead(false);
+        writeReply(ctx);
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(shared.internalError)).addListener(ChannelFutureListener.CLOSE);
     }
 
     /**

@@ -52,17 +52,28 @@ class FlowHandlersTest {
         assertFalse(ch.config().isAutoRead(), "stops reading");
         assertTrue(stats.peakPendingOutboundBytes() >= 32);
         ch.writeInbound("b\n");
-        ch.writeInbound("c\n");
-        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         assertEquals(List.of("a\n"), end.seen, "held while the client is not reading");
 
-        ch.flush(); // the client read: the buffer empties
+        clientReads(ch);
+        assertTrue(ch.config().isAutoRead(), "reads again");
+        assertEquals(List.of("a\n", "b\n"), end.seen);
+
+        ch.write(Unpooled.wrappedBuffer(new byte[32]));
+        ch.writeInbound("c\n");
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertEquals(List.of("a\n", "b\n"), end.seen, "the end of input waits behind the held read");
+        clientReads(ch);
+        assertEquals(List.of("a\n", "b\n", "c\n", ChannelInputShutdownEvent.INSTANCE), end.seen);
+        assertFalse(ch.config().isAutoRead(), "the input has ended: reads are not resumed, there is nothing to read");
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    /** The client reads what was written: the outbound buffer empties. */
+    private static void clientReads(EmbeddedChannel ch) {
+        ch.flush();
         ByteBuf written = ch.readOutbound();
         written.release();
         assertTrue(ch.isWritable());
-        assertTrue(ch.config().isAutoRead(), "reads again");
-        assertEquals(List.of("a\n", "b\n", "c\n", ChannelInputShutdownEvent.INSTANCE), end.seen);
-        assertFalse(ch.finishAndReleaseAll());
     }
 
     @Test

@@ -14,12 +14,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.TooLongFrameException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -76,6 +78,65 @@ class UppercaseHandlerTest {
         assertFalse(ch.finishAndReleaseAll());
     }
 
+    /** Holds back every write until {@link #release}: the socket as seen while it cannot take more. */
+    private static final class SlowSocket extends ChannelOutboundHandlerAdapter {
+        private final List<Object> writes = new ArrayList<>();
+        private final List<ChannelPromise> promises = new ArrayList<>();
+        private ChannelHandlerContext ctx;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            writes.add(msg);
+            promises.add(promise);
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            // held
+        }
+
+        List<String> texts() {
+            return writes.stream().map(w -> ((ByteBuf) w).toString(StandardCharsets.UTF_8)).toList();
+        }
+
+        void release() {
+            for (int i = 0; i < writes.size(); i++) {
+                ctx.write(writes.get(i), promises.get(i));
+            }
+            ctx.flush();
+        }
+    }
+
+    @Test
+    void anErrorWhileServingSendsTheRepliesMadeThenTheErrorLineInTheNextOnesPlaceAndCloses() {
+        SlowSocket socket = new SlowSocket();
+        EmbeddedChannel ch = channel(1024, socket, new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if ("boom\n".equals(msg)) {
+                    throw new IllegalStateException("a defect");
+                }
+                ctx.fireChannelRead(msg);
+            }
+        });
+        ch.pipeline().fireChannelRead("one\n").fireChannelRead("boom\n");
+        assertFalse(ch.config().isAutoRead(), "reads no more");
+        ch.pipeline().fireChannelRead("in flight\n").fireChannelReadComplete(); // read before reading stopped
+        assertEquals(List.of("ONE\n", LineFraming.internalErrorReply()), socket.texts(),
+                "the reply already made, the error line, and no answer after it");
+        socket.release();
+        assertEquals("ONE\n", next(ch));
+        assertEquals(LineFraming.internalErrorReply(), next(ch));
+        assertFalse(ch.isOpen(), "closed once the error line is out");
+        assertEquals(1, stats.internalErrors());
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
     @Test
     void aFullChunkGoesOutWithoutWaitingForTheEndOfTheBatch() {
         EmbeddedChannel ch = channel(8);
@@ -106,15 +167,6 @@ class UppercaseHandlerTest {
         assertEquals("A\uFFFDB\nPLAIN\n", next(ch));
         assertEquals(1, stats.decodeReplaced());
         assertFalse(ch.finishAndReleaseAll());
-    }
-
-    @Test
-    void closesOnAnyOtherError() {
-        EmbeddedChannel ch = channel(1024);
-        ch.pipeline().fireExceptionCaught(new IllegalStateException("boom"));
-        assertFalse(ch.isOpen());
-        assertNull(ch.readOutbound());
-        ch.finishAndReleaseAll();
     }
 
     @Test

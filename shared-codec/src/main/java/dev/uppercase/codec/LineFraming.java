@@ -32,6 +32,14 @@ public final class LineFraming {
         return "error: this port speaks TLS (use a TLS client, or the plain TCP port)\n";
     }
 
+    /**
+     * The last line a connection gets when the server fails while serving it (a defect, logged with its cause): it
+     * takes the place of the next reply, after every reply already made.
+     */
+    public static String internalErrorReply() {
+        return "error: internal error (the server logged it; this connection is closed)\n";
+    }
+
     /** True if {@code replyLine} is one of the server's error lines rather than an answer. */
     public static boolean isErrorReply(String replyLine) {
         return replyLine.startsWith("error: ");
