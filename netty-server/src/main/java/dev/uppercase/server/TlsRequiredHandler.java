@@ -40,7 +40,10 @@ final class TlsRequiredHandler extends ChannelInboundHandlerAdapter {
         }
         ReferenceCountUtil.release(msg);
         ctx.channel().config().setAutoRead(false);
-        ctx.pipeline().remove(TcpHandlerNames.TLS_SESSION); // or its handshake failure would count this twice
+        // This connection will never speak TLS: without the TLS handlers the error line is the last thing it gets (an
+        // SslHandler would add a TLS alert on the close) and is counted once (not again as a failed handshake).
+        ctx.pipeline().remove(TcpHandlerNames.TLS_SESSION);
+        ctx.pipeline().remove(TcpHandlerNames.SSL);
         stats.countTlsFailure();
         warning.warn("plain text on the TLS port from {}: answered and closed", ctx.channel().remoteAddress());
         ctx.writeAndFlush(ByteBufUtil.writeUtf8(ctx.alloc(), LineFraming.tlsRequiredReply()))

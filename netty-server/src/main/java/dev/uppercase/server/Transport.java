@@ -87,6 +87,14 @@ public enum Transport {
         return this == EPOLL || this == IO_URING;
     }
 
+    /**
+     * A socket buffer's size as it was asked for, from what the socket reports: Linux reports twice the size it grants
+     * (the other half is its bookkeeping), and the JDK's own sockets halve that again; Netty's native ones do not.
+     */
+    int socketBufferAsAsked(int reported) {
+        return this == NIO ? reported : reported / 2;
+    }
+
     /** As written on the command line: {@code auto}, {@code nio}, {@code epoll}, {@code io_uring}. */
     @Override
     public String toString() {

@@ -88,7 +88,12 @@ public final class UppercaseServer implements AutoCloseable {
         try {
             server.bind();
         } catch (ServerStartException e) {
-            server.shutdownEventLoops(); // closes whatever was bound: every channel lives on these loops
+            // Closed before the loops end: on io_uring a listener outlives its loop's end until its accept is done.
+            server.closeListeners();
+            if (server.metricsChannel != null) {
+                server.metricsChannel.close().syncUninterruptibly();
+            }
+            server.shutdownEventLoops();
             if (server.metrics != null) {
                 server.metrics.close();
             }
@@ -101,7 +106,7 @@ public final class UppercaseServer implements AutoCloseable {
     private String describeReceiveBuffer() {
         int granted = udpReceiveBuffer();
         return granted + " bytes" + (settings.udpReceiveBuffer() == 0 ? " (the kernel's default)"
-                : granted < 2 * settings.udpReceiveBuffer() ? " (capped by the kernel: raise net.core.rmem_max)" : "");
+                : granted < settings.udpReceiveBuffer() ? " (capped by the kernel: raise net.core.rmem_max)" : "");
     }
 
     /** The line that tells an operator (and the tests) the server serves, and where. */
@@ -221,12 +226,9 @@ public final class UppercaseServer implements AutoCloseable {
         return tlsChannel == null ? null : (InetSocketAddress) tlsChannel.localAddress();
     }
 
-    /**
-     * What the kernel gave each UDP socket for queued datagrams, as it reports it: Linux doubles the size asked for
-     * (the other half is its bookkeeping), capped at twice {@code net.core.rmem_max}.
-     */
+    /** What the kernel gave each UDP socket for queued datagrams, in the units of --udp-receive-buffer. */
     int udpReceiveBuffer() {
-        return udpChannels.get(0).config().getOption(ChannelOption.SO_RCVBUF);
+        return transport.socketBufferAsAsked(udpChannels.get(0).config().getOption(ChannelOption.SO_RCVBUF));
     }
 
     public InetSocketAddress udpAddress() {
@@ -273,11 +275,7 @@ public final class UppercaseServer implements AutoCloseable {
         }
         ready = false; // a load balancer stops sending new clients while the drain runs
         log.info("stopping: draining {} connection(s)", connections.size());
-        tcpChannel.close().syncUninterruptibly();
-        if (tlsChannel != null) {
-            tlsChannel.close().syncUninterruptibly();
-        }
-        udpChannels.forEach(ch -> ch.close().syncUninterruptibly());
+        closeListeners();
         Drain.drainAll(connections, settings.drainTimeout());
         if (metricsChannel != null) {
             metricsChannel.close().syncUninterruptibly();
@@ -286,6 +284,14 @@ public final class UppercaseServer implements AutoCloseable {
         shutdownEventLoops();
         log.info("stopped");
         stopped.countDown();
+    }
+
+    /** Takes no more connections or datagrams: closes the TCP, TLS and UDP sockets bound so far. */
+    private void closeListeners() {
+        List<Channel> listeners = new ArrayList<>(udpChannels);
+        listeners.add(tcpChannel);
+        listeners.add(tlsChannel);
+        listeners.stream().filter(ch -> ch != null).forEach(ch -> ch.close().syncUninterruptibly());
     }
 
     private void shutdownEventLoops() {

@@ -12,22 +12,20 @@ import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine.ParameterException;
 
 /** --allow and --deny, over TCP and UDP, on IPv4 and IPv6 loopback. */
+@OnEveryTransport
 class AddressFilterTest {
+    @Parameter
+    Transport transport;
 
-    private static UppercaseServer start(String bind, String... flags) throws ServerStartException {
-        String[] args = new String[flags.length + 4];
-        args[0] = "--bind";
-        args[1] = bind;
-        args[2] = "--port";
-        args[3] = "0";
-        System.arraycopy(flags, 0, args, 4, flags.length);
-        return UppercaseServer.start(ServerCommandLine.parse(args, Map.of()));
+    private UppercaseServer start(String bind, String... flags) throws ServerStartException {
+        return Servers.startOn(transport, bind, flags);
     }
 
     @ParameterizedTest(name = "{0} with {1} {2}")

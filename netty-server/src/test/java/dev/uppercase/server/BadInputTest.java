@@ -10,8 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,16 +23,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  * each invalid sequence, the terminators kept (TCP); computed here with the JDK, independently of the server.
  * Costly input (the most work per byte the server can be asked for) is bad input too, and is in the corpus.
  */
+@OnEveryTransport
 class BadInputTest {
+    @Parameter
+    Transport transport;
+
     private static final int MAX_LINE = 4096;
     private static UppercaseServer server;
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = Servers.start("--max-line-length", "" + MAX_LINE, "--quiet-period", "0");
+    @BeforeParameterizedClassInvocation
+    static void start(Transport transport) throws Exception {
+        server = Servers.start(transport, "--max-line-length", "" + MAX_LINE, "--quiet-period", "0");
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         server.close();
     }

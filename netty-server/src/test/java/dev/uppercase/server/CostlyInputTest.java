@@ -14,25 +14,30 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * Valid input that costs the most per byte, at the default limits, over real sockets: each gets its exact answer, and
  * the server goes on answering everyone else. What each kind of input costs is measured in docs/limits.md.
  */
+@OnEveryTransport
 class CostlyInputTest {
+    @Parameter
+    Transport transport;
+
     private static final int MAX_LINE = LineFraming.DEFAULT_MAX_LINE_LENGTH;
     private static final int MAX_DATAGRAM = Datagrams.MAX_IPV4_PAYLOAD;
     private static UppercaseServer server;
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = Servers.start();
+    @BeforeParameterizedClassInvocation
+    static void start(Transport transport) throws Exception {
+        server = Servers.start(transport);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         server.close();
     }

@@ -16,12 +16,17 @@ import java.net.Socket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
+@OnEveryTransport
 class GracefulStopTest {
+    @Parameter
+    Transport transport;
+
 
     @Test
     void aClientWithRepliesInFlightGetsEveryOneThenEndOfStream() throws Exception {
-        UppercaseServer server = Servers.start();
+        UppercaseServer server = Servers.start(transport);
         CompletableFuture<Void> stop;
         PlainTcpClient c = new PlainTcpClient(server.tcpAddress());
         try {
@@ -47,7 +52,7 @@ class GracefulStopTest {
 
     @Test
     void aPendingPartialLineIsAnsweredOnStop() throws Exception {
-        UppercaseServer server = Servers.start("--quiet-period", "0");
+        UppercaseServer server = Servers.start(transport, "--quiet-period", "0");
         PlainTcpClient c = new PlainTcpClient(server.tcpAddress());
         CompletableFuture<Void> stop;
         try {
@@ -63,7 +68,7 @@ class GracefulStopTest {
 
     @Test
     void stopsWithinTheDrainTimeoutWhenAClientNeverCloses() throws Exception {
-        UppercaseServer server = Servers.start("--drain-timeout", "300ms");
+        UppercaseServer server = Servers.start(transport, "--drain-timeout", "300ms");
         try (PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
             assertEquals("X\n", c.send("x\n").readLine());
             Await.until("the connection is registered", () -> server.connectionCount() == 1);
@@ -82,8 +87,8 @@ class GracefulStopTest {
             tcpPort = probe.getLocalPort(); // a free TCP port for the server to take first
         }
         try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
-            ServerStartException e = assertThrows(ServerStartException.class, () -> UppercaseServer.start(
-                    Servers.settings("--tcp-port", "" + tcpPort, "--udp-port", "" + taken.getLocalPort())));
+            ServerStartException e = assertThrows(ServerStartException.class, () -> Servers.start(transport,
+                    "--tcp-port", "" + tcpPort, "--udp-port", "" + taken.getLocalPort()));
             assertTrue(e.getMessage().startsWith("cannot listen on UDP"), e.getMessage());
             // Refused: nothing listens there any more. (Binding the port again would also fail if the kernel had since
             // given it to some connection as its local port, which says nothing about the server.)

@@ -3,15 +3,18 @@ package dev.uppercase.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.Inet6Address;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
+@OnEveryTransport
 class Ipv6LoopbackTest {
+    @Parameter
+    Transport transport;
+
 
     @Test
     void servesTcpAndUdpOnIpv6Loopback() throws Exception {
-        ServerSettings settings = ServerCommandLine.parse(new String[] {"--bind", "::1", "--port", "0"}, Map.of());
-        try (UppercaseServer server = UppercaseServer.start(settings)) {
+        try (UppercaseServer server = Servers.startOn(transport, "::1")) {
             assertEquals(true, server.tcpAddress().getAddress() instanceof Inet6Address);
             try (PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
                 assertEquals("OVER IPV6\n", c.send("over ipv6\n").readLine());

@@ -15,13 +15,18 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
 /** Each configurable limit at its edge: what a client sees there, and that the server keeps serving everyone else. */
+@OnEveryTransport
 class LimitsTest {
+    @Parameter
+    Transport transport;
+
 
     @Test
     void aConnectionOverTheLimitIsToldSoAndClosedAndCounted() throws Exception {
-        try (UppercaseServer server = Servers.start("--max-connections", "3")) {
+        try (UppercaseServer server = Servers.start(transport, "--max-connections", "3")) {
             List<PlainTcpClient> admitted = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) {
@@ -51,7 +56,7 @@ class LimitsTest {
 
     @Test
     void aSilentConnectionIsClosedAtTheIdleTimeoutWithOneLine() throws Exception {
-        try (UppercaseServer server = Servers.start("--idle-timeout", "300ms")) {
+        try (UppercaseServer server = Servers.start(transport, "--idle-timeout", "300ms")) {
             long start = System.nanoTime(); // before connecting: the server's clock starts when it accepts
             try (PlainTcpClient silent = new PlainTcpClient(server.tcpAddress())) {
                 assertEquals(LineFraming.idleTimeoutReply(300), silent.readLine());
@@ -64,7 +69,7 @@ class LimitsTest {
 
     @Test
     void aSlowlorisDripIsClosedOnTheSameClock() throws Exception {
-        try (UppercaseServer server = Servers.start("--idle-timeout", "500ms", "--quiet-period", "0");
+        try (UppercaseServer server = Servers.start(transport, "--idle-timeout", "500ms", "--quiet-period", "0");
                 PlainTcpClient drip = new PlainTcpClient(server.tcpAddress())) {
             CompletableFuture<String> firstReply = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -89,7 +94,7 @@ class LimitsTest {
 
     @Test
     void aClientSendingLinesKeepsItsConnectionPastTheIdleTimeout() throws Exception {
-        try (UppercaseServer server = Servers.start("--idle-timeout", "2s");
+        try (UppercaseServer server = Servers.start(transport, "--idle-timeout", "2s");
                 PlainTcpClient busy = new PlainTcpClient(server.tcpAddress())) {
             long start = System.nanoTime();
             int i = 0;
@@ -105,7 +110,7 @@ class LimitsTest {
     @Test
     void aNeverEndingGibibyteLineIsNeverBufferedAndTheConnectionGoesOn() throws Exception {
         int max = 64 * 1024;
-        try (UppercaseServer server = Servers.start();
+        try (UppercaseServer server = Servers.start(transport);
                 PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
             byte[] chunk = new byte[1024 * 1024];
             Arrays.fill(chunk, (byte) 'x');
@@ -129,7 +134,7 @@ class LimitsTest {
         int writeBuffer = 64 * 1024;
         int lineLength = 16 * 1024;
         long lines = 512L * 1024 * 1024 / lineLength; // 512 MiB of requests
-        try (UppercaseServer server = Servers.start("--write-buffer-size", "" + writeBuffer);
+        try (UppercaseServer server = Servers.start(transport, "--write-buffer-size", "" + writeBuffer);
                 Socket stubborn = new Socket()) {
             stubborn.connect(server.tcpAddress());
             stubborn.setSoTimeout(60_000);

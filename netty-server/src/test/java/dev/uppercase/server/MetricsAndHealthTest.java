@@ -18,9 +18,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
 /** The HTTP endpoint: /metrics scraped and parsed after known traffic, and the health states around a stop. */
+@OnEveryTransport
 class MetricsAndHealthTest {
+    @Parameter
+    Transport transport;
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
 
     private HttpResponse<String> get(UppercaseServer server, String path) throws Exception {
@@ -44,7 +49,7 @@ class MetricsAndHealthTest {
 
     @Test
     void metricsCountKnownTrafficExactly() throws Exception {
-        try (UppercaseServer server = Servers.start("--metrics-port", "0", "--max-line-length", "10")) {
+        try (UppercaseServer server = Servers.start(transport, "--metrics-port", "0", "--max-line-length", "10")) {
             try (PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
                 c.send("one\ntwo\n");
                 c.send(new byte[] {'b', (byte) 0xFF, '\n'}); // one invalid byte: replaced
@@ -80,7 +85,7 @@ class MetricsAndHealthTest {
     /** Netty's binder gives every group's gauges the same name: each group must be there, told apart by a tag. */
     @Test
     void eachEventLoopGroupHasItsOwnSeries() throws Exception {
-        try (UppercaseServer server = Servers.start("--metrics-port", "0")) {
+        try (UppercaseServer server = Servers.start(transport, "--metrics-port", "0")) {
             Map<String, Double> m = parse(get(server, "/metrics").body());
             int cores = Runtime.getRuntime().availableProcessors();
             assertEquals((double) cores, m.get("netty_eventexecutor_workers{group=\"tcp\"}"), "one per core");
@@ -99,8 +104,9 @@ class MetricsAndHealthTest {
     @Test
     void tlsFailuresAndRateLimitedDatagramsAreCounted() throws Exception {
         TestCertificates certs = TestCertificates.get();
-        try (UppercaseServer server = Servers.start("--metrics-port", "0", "--udp-reply-rate", "1", "--tls-port", "0",
-                "--tls-cert", certs.server().cert().toString(), "--tls-key", certs.server().key().toString())) {
+        try (UppercaseServer server = Servers.start(transport, "--metrics-port", "0", "--udp-reply-rate", "1",
+                "--tls-port", "0", "--tls-cert", certs.server().cert().toString(),
+                "--tls-key", certs.server().key().toString())) {
             try (PlainTcpClient c = new PlainTcpClient(server.tlsAddress())) {
                 c.send("plain text\n").readToEnd();
             }
@@ -122,7 +128,7 @@ class MetricsAndHealthTest {
 
     @Test
     void readyWhileServingNotReadyWhileDrainingLiveThroughout() throws Exception {
-        UppercaseServer server = Servers.start("--metrics-port", "0", "--drain-timeout", "10s");
+        UppercaseServer server = Servers.start(transport, "--metrics-port", "0", "--drain-timeout", "10s");
         assertEquals(200, get(server, "/health/ready").statusCode());
         assertEquals(200, get(server, "/health/live").statusCode());
         assertEquals(404, get(server, "/nothing").statusCode());

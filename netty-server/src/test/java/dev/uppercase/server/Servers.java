@@ -1,5 +1,7 @@
 package dev.uppercase.server;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.uppercase.codec.LineFrameDecoder;
 import io.netty.channel.Channel;
 import java.util.ArrayList;
@@ -11,13 +13,27 @@ final class Servers {
     private Servers() {}
 
     static ServerSettings settings(String... flags) {
-        List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--port", "0"));
+        return settingsOn("127.0.0.1", flags);
+    }
+
+    private static ServerSettings settingsOn(String bind, String... flags) {
+        List<String> args = new ArrayList<>(List.of("--bind", bind, "--port", "0"));
         args.addAll(List.of(flags));
         return ServerCommandLine.parse(args.toArray(String[]::new), Map.of());
     }
 
-    static UppercaseServer start(String... flags) throws ServerStartException {
-        return UppercaseServer.start(settings(flags));
+    /** A server on {@code transport}; the test is skipped, by assumption, where this machine lacks it. */
+    static UppercaseServer start(Transport transport, String... flags) throws ServerStartException {
+        return startOn(transport, "127.0.0.1", flags);
+    }
+
+    /** {@link #start(Transport, String...)} on the loopback address {@code bind} (127.0.0.1, 127.0.0.2, ::1...). */
+    static UppercaseServer startOn(Transport transport, String bind, String... flags) throws ServerStartException {
+        assumeTrue(transport.isAvailable(),
+                () -> transport + " is not available here: " + transport.unavailability());
+        List<String> args = new ArrayList<>(List.of("--transport", transport.toString()));
+        args.addAll(List.of(flags));
+        return UppercaseServer.start(settingsOn(bind, args.toArray(String[]::new)));
     }
 
     /** The most bytes any of the server's connections holds in its framer right now, waiting for the end of a line. */

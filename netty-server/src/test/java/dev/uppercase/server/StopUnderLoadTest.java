@@ -7,12 +7,17 @@ import dev.uppercase.testing.Await;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
+@OnEveryTransport
 class StopUnderLoadTest {
+    @Parameter
+    Transport transport;
+
 
     @Test
     void twoHundredClientsMidStreamEachGetEveryReplyForWhatTheServerReadThenAnEnd() throws Exception {
-        UppercaseServer server = Servers.start("--drain-timeout", "60s");
+        UppercaseServer server = Servers.start(transport, "--drain-timeout", "60s");
         try (PipelinedClients clients = new PipelinedClients(server.tcpAddress(), 200, 32)) {
             // Connected is not yet accepted: a connection still in the kernel's accept queue when the listener closes
             // is reset by the kernel, before the server ever saw it.

@@ -17,8 +17,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
+@OnEveryTransport
 class TcpServerTest {
+    @Parameter
+    Transport transport;
+
     private static final int MAX_LINE = 1024;
 
     private UppercaseServer server;
@@ -26,7 +31,7 @@ class TcpServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = Servers.start("--max-line-length", "" + MAX_LINE, "--quiet-period", "200ms");
+        server = Servers.start(transport, "--max-line-length", "" + MAX_LINE, "--quiet-period", "200ms");
         address = server.tcpAddress();
     }
 

@@ -35,6 +35,7 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine.ParameterException;
@@ -43,18 +44,22 @@ import picocli.CommandLine.ParameterException;
  * The TLS listener, handshaking for real on loopback with the JDK's SSLSocket as the client, and certificates made by
  * the test ({@link TestCertificates}).
  */
+@OnEveryTransport
 class TlsTest {
+    @Parameter
+    Transport transport;
+
     private static final TestCertificates CERTS = TestCertificates.get();
 
-    private static UppercaseServer startTls(String... flags) throws ServerStartException {
+    private UppercaseServer startTls(String... flags) throws ServerStartException {
         return startTls(0, flags);
     }
 
-    private static UppercaseServer startTls(int port, String... flags) throws ServerStartException {
+    private UppercaseServer startTls(int port, String... flags) throws ServerStartException {
         List<String> args = new ArrayList<>(List.of("--tls-port", String.valueOf(port),
                 "--tls-cert", CERTS.server().cert().toString(), "--tls-key", CERTS.server().key().toString()));
         args.addAll(List.of(flags));
-        return Servers.start(args.toArray(String[]::new));
+        return Servers.start(transport, args.toArray(String[]::new));
     }
 
     /** A JDK SSLContext trusting the test CA, and presenting {@code identity} when asked for a client certificate. */
@@ -212,12 +217,12 @@ class TlsTest {
     @Test
     void unusableFilesStopTheStartWithTheirName(@TempDir Path dir) throws Exception {
         Path missing = dir.resolve("missing.pem");
-        ServerStartException e = assertThrows(ServerStartException.class, () -> Servers.start("--tls-port", "0",
-                "--tls-cert", missing.toString(), "--tls-key", CERTS.server().key().toString()));
+        ServerStartException e = assertThrows(ServerStartException.class, () -> Servers.start(transport,
+                "--tls-port", "0", "--tls-cert", missing.toString(), "--tls-key", CERTS.server().key().toString()));
         assertEquals("--tls-cert " + missing + ": not a readable file", e.getMessage());
 
         Path notPem = Files.writeString(dir.resolve("key.pem"), "not a key\n");
-        e = assertThrows(ServerStartException.class, () -> Servers.start("--tls-port", "0",
+        e = assertThrows(ServerStartException.class, () -> Servers.start(transport, "--tls-port", "0",
                 "--tls-cert", CERTS.server().cert().toString(), "--tls-key", notPem.toString()));
         assertTrue(e.getMessage().startsWith("cannot use the TLS certificate " + CERTS.server().cert()),
                 e.getMessage());

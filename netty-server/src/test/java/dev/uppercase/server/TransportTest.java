@@ -1,20 +1,23 @@
 package dev.uppercase.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uppercase.codec.Datagrams;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
-/** The protocol's edges on every transport this machine has (epoll and io_uring are both available here). */
+/** The protocol's edges on each transport, and what each transport brings of its own. */
+@OnEveryTransport
 class TransportTest {
+    @Parameter
+    Transport transport;
 
-    @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"NIO", "EPOLL", "IO_URING"})
-    void servesTheProtocolOnEveryTransport(Transport transport) throws Exception {
-        try (UppercaseServer server = Servers.start("--transport", transport.toString(), "--quiet-period", "0")) {
+    @Test
+    void servesTheProtocolOnTheTransportAskedFor() throws Exception {
+        try (UppercaseServer server = Servers.start(transport, "--quiet-period", "0")) {
             assertEquals(transport, server.transport());
             try (PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
                 c.send("one\r\ntwo\n\nstraße\nhalf");
@@ -36,10 +39,10 @@ class TransportTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"EPOLL", "IO_URING"})
-    void aReusePortTransportHasAUdpSocketPerCoreOnOnePort(Transport transport) throws Exception {
-        try (UppercaseServer server = Servers.start("--transport", transport.toString())) {
+    @Test
+    void aReusePortTransportHasAUdpSocketPerCoreOnOnePort() throws Exception {
+        assumeTrue(transport.hasReusePort(), () -> transport + " has no SO_REUSEPORT: one UDP socket");
+        try (UppercaseServer server = Servers.start(transport)) {
             // Many senders: the kernel spreads them over the sockets by address; each must be answered.
             for (int i = 0; i < 50; i++) {
                 assertEquals("SENDER " + i, UdpServerTest.exchange(server.udpAddress(), "sender " + i));

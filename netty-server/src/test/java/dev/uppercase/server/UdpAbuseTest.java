@@ -17,13 +17,18 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
+@OnEveryTransport
 class UdpAbuseTest {
+    @Parameter
+    Transport transport;
+
     private UppercaseServer server;
 
     @BeforeEach
     void start() throws Exception {
-        server = Servers.start();
+        server = Servers.start(transport);
     }
 
     @AfterEach
@@ -88,7 +93,7 @@ class UdpAbuseTest {
     /** What a spoofed flood would reflect at its victim: at most the rate, per second, per source address. */
     @Test
     void repliesToOneSourceAreHeldToTheReplyRate() throws Exception {
-        try (UppercaseServer limited = Servers.start("--udp-reply-rate", "2");
+        try (UppercaseServer limited = Servers.start(transport, "--udp-reply-rate", "2");
                 DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             socket.setSoTimeout(5_000);
             long start = System.nanoTime();

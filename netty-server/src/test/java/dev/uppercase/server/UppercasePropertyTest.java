@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,15 +20,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The property the service exists for, over real sockets: for any valid text, sent in any packet boundaries, the reply
  * is {@code toUpperCase(Locale.ROOT)} of it, line for line. Seeded, so a failure names the seed that reproduces it.
  */
+@OnEveryTransport
 class UppercasePropertyTest {
+    @Parameter
+    Transport transport;
+
     private static UppercaseServer server;
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = Servers.start();
+    @BeforeParameterizedClassInvocation
+    static void start(Transport transport) throws Exception {
+        server = Servers.start(transport);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         server.close();
     }
