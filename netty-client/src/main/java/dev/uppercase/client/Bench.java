@@ -185,6 +185,12 @@ final class Bench {
         return p;
     }
 
+    /** {@code reply} is {@code expected} and its newline: a reply the connection's end cut short has none. */
+    private static boolean isWholeReply(ByteBuf reply, byte[] expected) {
+        return reply.readableBytes() == expected.length + 1
+                && ByteBufUtil.equals(reply, reply.readerIndex(), Unpooled.wrappedBuffer(expected), 0, expected.length);
+    }
+
     private static byte[] upper(byte[] request) {
         return Uppercase.toUtf8(new String(request, StandardCharsets.UTF_8));
     }
@@ -235,9 +241,7 @@ final class Bench {
                 return;
             }
             byte[] expected = upper(payload(request[0]));
-            if (reply.readableBytes() != expected.length + 1
-                    || !ByteBufUtil.equals(reply, reply.readerIndex(), Unpooled.wrappedBuffer(expected), 0,
-                            expected.length)) {
+            if (!isWholeReply(reply, expected)) {
                 error("line " + request[0] + ": wrong reply '" + reply.toString(StandardCharsets.UTF_8).trim() + "'");
             }
             latency.recordValue(System.nanoTime() - request[1]);
@@ -281,8 +285,7 @@ final class Bench {
 
                                     @Override
                                     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf reply) {
-                                        if (!ByteBufUtil.equals(reply.slice(reply.readerIndex(), expected.length),
-                                                Unpooled.wrappedBuffer(expected))) {
+                                        if (!isWholeReply(reply, expected)) {
                                             error("wrong reply on a new connection");
                                         }
                                         latency.recordValue(System.nanoTime() - started);

@@ -38,6 +38,8 @@ final class TcpSession implements AutoCloseable {
     private final Object progress = new Object(); // guards and signals the fields below
     private Channel channel;
     private long linesSent;
+    /** The last line sent so far has no newline: only its reply may come without one (see ReplyHandler). */
+    private boolean lastLineUnterminated;
     private long repliesReceived;
     private long lastProgressNanos = System.nanoTime();
     private boolean closed;
@@ -86,9 +88,11 @@ final class TcpSession implements AutoCloseable {
 
     /** Sends bytes holding {@code lines} line ends (or one unterminated last line); blocks while the buffer is full. */
     void send(ByteBuf bytes, long lines) throws ClientException {
+        boolean unterminated = bytes.isReadable() && bytes.getByte(bytes.writerIndex() - 1) != '\n';
         synchronized (progress) {
             throwIfFailed();
             linesSent += lines;
+            lastLineUnterminated = unterminated;
         }
         channel.writeAndFlush(bytes, channel.voidPromise());
         synchronized (progress) {
@@ -165,7 +169,11 @@ final class TcpSession implements AutoCloseable {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    /** Frames replies with the shared line decoder and hands each to the sink, in order. */
+    /**
+     * Frames replies with the shared line decoder and hands each to the sink, in order. A reply with no newline is what
+     * the end of the connection leaves of a reply it cut, unless it answers a last line that had none itself: a cut
+     * reply never reaches the sink, and fails the session.
+     */
     private final class ReplyHandler extends SimpleChannelInboundHandler<ByteBuf> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
@@ -176,8 +184,16 @@ final class TcpSession implements AutoCloseable {
                 terminator = crlf ? Line.CRLF : Line.LF;
             }
             long line;
+            boolean cut;
             synchronized (progress) {
                 line = repliesReceived + 1;
+                cut = terminator == Line.NONE && !(lastLineUnterminated && line == linesSent);
+            }
+            if (cut) {
+                fail(ctx, new ClientException(ExitCodes.CLOSED_EARLY, "the server closed the connection after "
+                        + (line - 1) + " of " + linesSent + " replies, in the middle of the next one ("
+                        + frame.readableBytes() + " bytes of it came, not written out)"));
+                return;
             }
             try {
                 sink.reply(line, frame.slice(frame.readerIndex(), frame.readableBytes() - terminator.length),

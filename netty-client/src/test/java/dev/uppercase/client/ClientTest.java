@@ -148,6 +148,46 @@ class ClientTest {
                 + ": connection refused — is the server running?\n"), r);
     }
 
+    /**
+     * The client against a faulty TCP server that reads the whole input (to the client's half-close), sends
+     * {@code reply} and closes.
+     */
+    private static Run againstAServerThatAnswers(String input, String reply) throws Exception {
+        try (ServerSocket faulty = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Thread serve = new Thread(() -> {
+                try (java.net.Socket s = faulty.accept()) {
+                    s.getInputStream().readAllBytes();
+                    s.getOutputStream().write(reply.getBytes(StandardCharsets.UTF_8));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            serve.start();
+            Run r = run(false, stream(input), withPort(faulty.getLocalPort()));
+            serve.join(20_000);
+            return r;
+        }
+    }
+
+    @Test
+    void aReplyTheConnectionsEndCutIsNeitherWrittenNorCounted() throws Exception {
+        assertEquals(new Run(ExitCodes.CLOSED_EARLY, "AB\n", "uppercase-client: the server closed the connection after"
+                + " 1 of 2 replies, in the middle of the next one (2 bytes of it came, not written out)\n"),
+                againstAServerThatAnswers("ab\ncd\n", "AB\nCD"));
+    }
+
+    @Test
+    void aLastLineWithoutNewlineHasAWholeReplyWithoutOne() throws Exception {
+        assertEquals(new Run(0, "AB\nCD", ""), againstAServerThatAnswers("ab\ncd", "AB\nCD"));
+    }
+
+    @Test
+    void aReplyCutOnTheLastLineWithoutNewlineIsNotTakenForItsAnswerWhenALineIsMissing() throws Exception {
+        assertEquals(new Run(ExitCodes.CLOSED_EARLY, "", "uppercase-client: the server closed the connection after"
+                + " 0 of 2 replies, in the middle of the next one (2 bytes of it came, not written out)\n"),
+                againstAServerThatAnswers("ab\ncd", "AB"));
+    }
+
     @Test
     void udpRetriesWhenTheFirstDatagramIsLost() throws Exception {
         DatagramSocket peer = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"));
