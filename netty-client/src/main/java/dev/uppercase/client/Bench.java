@@ -1,10 +1,10 @@
 package dev.uppercase.client;
 
-import dev.uppercase.codec.CommandLines;
+import dev.uppercase.cli.CommandLines;
+import dev.uppercase.cli.Durations;
+import dev.uppercase.cli.Ports;
 import dev.uppercase.codec.Datagrams;
-import dev.uppercase.codec.Durations;
 import dev.uppercase.codec.LineFrameDecoder;
-import dev.uppercase.codec.Ports;
 import dev.uppercase.codec.Uppercase;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;

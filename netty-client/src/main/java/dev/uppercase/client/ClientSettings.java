@@ -1,8 +1,8 @@
 package dev.uppercase.client;
 
-import dev.uppercase.codec.CommandLines;
+import dev.uppercase.cli.CommandLines;
+import dev.uppercase.cli.Ports;
 import dev.uppercase.codec.Datagrams;
-import dev.uppercase.codec.Ports;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.uppercase.client;
 
-import dev.uppercase.codec.CommandLines;
-import dev.uppercase.codec.LineFraming;
+import dev.uppercase.cli.CommandLines;
+import dev.uppercase.codec.ErrorReplies;
 import dev.uppercase.codec.Uppercase;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -266,10 +266,10 @@ public final class UppercaseClient {
             return false;
         }
         String text = reply.toString(Uppercase.CHARSET);
-        if (!LineFraming.isErrorReply(text)) {
+        if (!ErrorReplies.isErrorReply(text)) {
             return false;
         }
-        if (LineFraming.isLineTooLongReply(text)) {
+        if (ErrorReplies.isLineTooLong(text)) {
             refused++;
             err.println("uppercase-client: line " + line + ": " + text);
         } else {

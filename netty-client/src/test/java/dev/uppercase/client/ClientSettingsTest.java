@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.uppercase.codec.Environment;
+import dev.uppercase.cli.Environment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

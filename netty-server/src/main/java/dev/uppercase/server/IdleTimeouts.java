@@ -1,6 +1,6 @@
 package dev.uppercase.server;
 
-import dev.uppercase.codec.LineFraming;
+import dev.uppercase.codec.ErrorReplies;
 import dev.uppercase.codec.Uppercase;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
@@ -48,7 +48,7 @@ final class IdleTimeouts {
         this.timeoutNanos = timeout.toNanos();
         this.periodNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
                 Math.min(TimeUnit.SECONDS.toNanos(1), timeoutNanos / 10));
-        this.reply = LineFraming.idleTimeoutReply(timeout.toMillis()).getBytes(Uppercase.CHARSET);
+        this.reply = ErrorReplies.idleTimeout(timeout.toMillis()).getBytes(Uppercase.CHARSET);
     }
 
     /** Starts watching a connection. */

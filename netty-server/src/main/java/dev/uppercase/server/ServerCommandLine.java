@@ -1,10 +1,10 @@
 package dev.uppercase.server;
 
 import com.sun.management.UnixOperatingSystemMXBean;
-import dev.uppercase.codec.CommandLines;
+import dev.uppercase.cli.CommandLines;
+import dev.uppercase.cli.Ports;
 import dev.uppercase.codec.Datagrams;
-import dev.uppercase.codec.LineFraming;
-import dev.uppercase.codec.Ports;
+import dev.uppercase.codec.LineFrameDecoder;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -101,7 +101,7 @@ public final class ServerCommandLine {
         String bind;
 
         @Option(names = "--max-line-length", paramLabel = "BYTES", defaultValue = ""
-                + LineFraming.DEFAULT_MAX_LINE_LENGTH,
+                + LineFrameDecoder.DEFAULT_MAX_LINE_LENGTH,
                 description = "Longest TCP line, terminator not counted (default ${DEFAULT-VALUE}). "
                         + "Env UPPERCASE_MAX_LINE_LENGTH.")
         int maxLineLength;

@@ -9,9 +9,9 @@ import static dev.uppercase.server.TcpHandlerNames.TLS_REQUIRED;
 import static dev.uppercase.server.TcpHandlerNames.TLS_SESSION;
 import static dev.uppercase.server.TcpHandlerNames.UPPERCASE;
 
-import dev.uppercase.codec.Durations;
+import dev.uppercase.cli.Durations;
+import dev.uppercase.codec.ErrorReplies;
 import dev.uppercase.codec.LineFrameDecoder;
-import dev.uppercase.codec.LineFraming;
 import dev.uppercase.codec.Uppercase;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -66,7 +66,7 @@ final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
         this.byteCounter = new ByteCounter(stats);
         this.addressFilter = settings.addressFilter().isOpen() ? null
                 : new AddressFilterHandler(settings.addressFilter(), stats);
-        this.tooManyConnectionsReply = LineFraming.tooManyConnectionsReply(limit.max()).getBytes(Uppercase.CHARSET);
+        this.tooManyConnectionsReply = ErrorReplies.tooManyConnections(limit.max()).getBytes(Uppercase.CHARSET);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.uppercase.server;
 
-import dev.uppercase.codec.LineFraming;
+import dev.uppercase.codec.ErrorReplies;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
@@ -46,7 +46,7 @@ final class TlsRequiredHandler extends ChannelInboundHandlerAdapter {
         ctx.pipeline().remove(TcpHandlerNames.SSL);
         stats.countTlsFailure();
         warning.warn("plain text on the TLS port from {}: answered and closed", ctx.channel().remoteAddress());
-        ctx.writeAndFlush(ByteBufUtil.writeUtf8(ctx.alloc(), LineFraming.tlsRequiredReply()))
+        ctx.writeAndFlush(ByteBufUtil.writeUtf8(ctx.alloc(), ErrorReplies.tlsRequired()))
                 .addListener(ChannelFutureListener.CLOSE);
     }
 }

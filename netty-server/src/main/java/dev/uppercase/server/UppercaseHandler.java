@@ -1,6 +1,6 @@
 package dev.uppercase.server;
 
-import dev.uppercase.codec.LineFraming;
+import dev.uppercase.codec.ErrorReplies;
 import dev.uppercase.codec.Uppercase;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -55,13 +55,13 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
         final ServerStats stats;
         final ConnectionLimit limit;
         final byte[] lineTooLong;
-        final byte[] internalError = LineFraming.internalErrorReply().getBytes(Uppercase.CHARSET);
+        final byte[] internalError = ErrorReplies.internalError().getBytes(Uppercase.CHARSET);
         final WarningThrottle tooLongWarning = new WarningThrottle(log, Duration.ofSeconds(10));
 
         Shared(int maxLineLength, ServerStats stats, ConnectionLimit limit) {
             this.stats = stats;
             this.limit = limit;
-            this.lineTooLong = LineFraming.lineTooLongReply(maxLineLength).getBytes(Uppercase.CHARSET);
+            this.lineTooLong = ErrorReplies.lineTooLong(maxLineLength).getBytes(Uppercase.CHARSET);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.uppercase.server;
 
+import dev.uppercase.cli.Durations;
 import dev.uppercase.codec.Datagrams;
-import dev.uppercase.codec.Durations;
 import dev.uppercase.codec.Uppercase;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;

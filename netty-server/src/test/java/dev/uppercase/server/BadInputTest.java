@@ -3,7 +3,7 @@ package dev.uppercase.server;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.uppercase.codec.LineFraming;
+import dev.uppercase.codec.ErrorReplies;
 import dev.uppercase.testing.UpperCaseReference;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -100,7 +100,7 @@ class BadInputTest {
         byte[] padded = concat(line, "x".repeat(MAX_LINE + 1).getBytes(StandardCharsets.UTF_8));
         try (PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
             c.send(concat(padded, "\r\n".getBytes(StandardCharsets.UTF_8)));
-            assertEquals(LineFraming.lineTooLongReply(MAX_LINE), c.readLine(), name);
+            assertEquals(ErrorReplies.lineTooLong(MAX_LINE), c.readLine(), name);
             assertEquals("NEXT\r\n", c.send("next\r\n").readLine());
         }
     }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.uppercase.codec.Datagrams;
-import dev.uppercase.codec.LineFraming;
+import dev.uppercase.codec.LineFrameDecoder;
 import dev.uppercase.testing.Await;
 import dev.uppercase.testing.UpperCaseReference;
 import java.io.OutputStream;
@@ -28,7 +28,7 @@ class CostlyInputTest {
     @Parameter
     Transport transport;
 
-    private static final int MAX_LINE = LineFraming.DEFAULT_MAX_LINE_LENGTH;
+    private static final int MAX_LINE = LineFrameDecoder.DEFAULT_MAX_LINE_LENGTH;
     private static final int MAX_DATAGRAM = Datagrams.MAX_IPV4_PAYLOAD;
     private static UppercaseServer server;
 

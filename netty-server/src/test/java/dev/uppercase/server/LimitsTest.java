@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.uppercase.codec.LineFraming;
+import dev.uppercase.codec.ErrorReplies;
 import dev.uppercase.testing.Await;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -35,7 +35,7 @@ class LimitsTest {
                     assertEquals("CLIENT " + i + "\n", c.send("client " + i + "\n").readLine(), "at the limit: served");
                 }
                 try (PlainTcpClient fourth = new PlainTcpClient(server.tcpAddress())) {
-                    assertEquals(LineFraming.tooManyConnectionsReply(3), fourth.readLine());
+                    assertEquals(ErrorReplies.tooManyConnections(3), fourth.readLine());
                     assertNull(fourth.readLine(), "then closed");
                 }
                 assertEquals(1, server.stats().connectionsRejected());
@@ -59,7 +59,7 @@ class LimitsTest {
         try (UppercaseServer server = Servers.start(transport, "--idle-timeout", "300ms")) {
             long start = System.nanoTime(); // before connecting: the server's clock starts when it accepts
             try (PlainTcpClient silent = new PlainTcpClient(server.tcpAddress())) {
-                assertEquals(LineFraming.idleTimeoutReply(300), silent.readLine());
+                assertEquals(ErrorReplies.idleTimeout(300), silent.readLine());
                 assertNull(silent.readLine());
             }
             assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(300), "not before the timeout");
@@ -88,7 +88,7 @@ class LimitsTest {
                 }
                 Thread.sleep(100); // the drip's pace is what is under test
             }
-            assertEquals(LineFraming.idleTimeoutReply(500), firstReply.get(60, TimeUnit.SECONDS));
+            assertEquals(ErrorReplies.idleTimeout(500), firstReply.get(60, TimeUnit.SECONDS));
         }
     }
 
@@ -124,7 +124,7 @@ class LimitsTest {
             }
             assertTrue(Servers.maxBufferedLineBytes(server) <= max + chunk.length);
             c.send("\nnext\n");
-            assertEquals(LineFraming.lineTooLongReply(max), c.readLine());
+            assertEquals(ErrorReplies.lineTooLong(max), c.readLine());
             assertEquals("NEXT\n", c.readLine());
         }
     }

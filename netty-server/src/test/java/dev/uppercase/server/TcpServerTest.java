@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.uppercase.codec.LineFraming;
+import dev.uppercase.codec.ErrorReplies;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -122,7 +122,7 @@ class TcpServerTest {
         try (PlainTcpClient c = new PlainTcpClient(address)) {
             c.send("before\n" + over + "\nafter\n");
             assertEquals("BEFORE\n", c.readLine());
-            assertEquals(LineFraming.lineTooLongReply(MAX_LINE), c.readLine());
+            assertEquals(ErrorReplies.lineTooLong(MAX_LINE), c.readLine());
             assertEquals("AFTER\n", c.readLine());
         }
         assertEquals(1, server.stats().linesTooLong());

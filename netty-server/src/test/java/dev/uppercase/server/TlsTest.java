@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.uppercase.codec.LineFraming;
+import dev.uppercase.codec.ErrorReplies;
 import dev.uppercase.server.ServerSettings.TlsSettings;
 import dev.uppercase.testing.Await;
 import dev.uppercase.testing.TestCertificates;
@@ -115,7 +115,7 @@ class TlsTest {
     void plainTextOnTheTlsPortIsToldSoAndClosed() throws Exception {
         try (UppercaseServer server = startTls(); PlainTcpClient c = new PlainTcpClient(server.tlsAddress())) {
             c.send("hello\n");
-            assertEquals(LineFraming.tlsRequiredReply(), c.readLine());
+            assertEquals(ErrorReplies.tlsRequired(), c.readLine());
             assertNull(c.readLine());
             assertEquals(1, server.stats().tlsFailed());
             assertEquals("STILL SERVING\n", CompletableFuture.supplyAsync(() -> exchangeOverTls(server)).join());
@@ -179,7 +179,7 @@ class TlsTest {
                 PlainTcpClient plain = new PlainTcpClient(server.tcpAddress())) {
             assertEquals("FIRST\n", plain.send("first\n").readLine());
             try (PlainTcpClient tls = PlainTcpClient.tls(server.tlsAddress(), clientContext(null), "TLSv1.3")) {
-                assertEquals(LineFraming.tooManyConnectionsReply(1), tls.readLine());
+                assertEquals(ErrorReplies.tooManyConnections(1), tls.readLine());
                 assertNull(tls.readLine());
             }
             assertEquals(1, server.stats().connectionsRejected());

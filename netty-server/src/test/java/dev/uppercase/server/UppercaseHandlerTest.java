@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.uppercase.codec.LineFraming;
+import dev.uppercase.codec.ErrorReplies;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
@@ -127,11 +127,11 @@ class UppercaseHandlerTest {
         ch.pipeline().fireChannelRead("one\n").fireChannelRead("boom\n");
         assertFalse(ch.config().isAutoRead(), "reads no more");
         ch.pipeline().fireChannelRead("in flight\n").fireChannelReadComplete(); // read before reading stopped
-        assertEquals(List.of("ONE\n", LineFraming.internalErrorReply()), socket.texts(),
+        assertEquals(List.of("ONE\n", ErrorReplies.internalError()), socket.texts(),
                 "the reply already made, the error line, and no answer after it");
         socket.release();
         assertEquals("ONE\n", next(ch));
-        assertEquals(LineFraming.internalErrorReply(), next(ch));
+        assertEquals(ErrorReplies.internalError(), next(ch));
         assertFalse(ch.isOpen(), "closed once the error line is out");
         assertEquals(1, stats.internalErrors());
         assertFalse(ch.finishAndReleaseAll());
@@ -154,7 +154,7 @@ class UppercaseHandlerTest {
         ch.pipeline().fireChannelRead("before\n");
         ch.pipeline().fireExceptionCaught(new TooLongFrameException("frame length (11) exceeds 10"));
         ch.pipeline().fireChannelRead("after\n").fireChannelReadComplete();
-        assertEquals("BEFORE\n" + LineFraming.lineTooLongReply(10) + "AFTER\n", next(ch));
+        assertEquals("BEFORE\n" + ErrorReplies.lineTooLong(10) + "AFTER\n", next(ch));
         assertTrue(ch.isOpen());
         assertEquals(1, stats.linesTooLong());
         assertFalse(ch.finishAndReleaseAll());
@@ -248,7 +248,7 @@ class UppercaseHandlerTest {
         assertTrue(ch.isOpen(), "not before the timeout");
         ch.advanceTimeBy(1_100, TimeUnit.MILLISECONDS); // 11 s: the clock looks every second
         ch.runScheduledPendingTasks();
-        assertEquals(LineFraming.idleTimeoutReply(10_000), next(ch));
+        assertEquals(ErrorReplies.idleTimeout(10_000), next(ch));
         assertFalse(ch.isOpen());
         assertEquals(1, stats.idleClosed());
         assertEquals(-1, ch.runScheduledPendingTasks(), "no connection left: the loop keeps no timer");

@@ -36,6 +36,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Stateful: one instance per channel.
  */
 public final class LineFrameDecoder extends LineBasedFrameDecoder {
+    /** Default longest request line, in bytes, not counting its terminator. */
+    public static final int DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
 
     private final int maxLength;
     private final long quietNanos;

@@ -120,7 +120,7 @@ class UppercaseTest {
         for (int cp : growing) {
             String one = new String(Character.toChars(cp));
             String upper = one.toUpperCase(Locale.ROOT);
-            for (int limit : new int[] {LineFraming.DEFAULT_MAX_LINE_LENGTH, Datagrams.MAX_IPV4_PAYLOAD}) {
+            for (int limit : new int[] {LineFrameDecoder.DEFAULT_MAX_LINE_LENGTH, Datagrams.MAX_IPV4_PAYLOAD}) {
                 String text = UpperCaseReference.repeatedTo(one, limit);
                 byte[] expected = upper.repeat(text.length() / one.length()).getBytes(Uppercase.CHARSET);
                 assertArrayEquals(expected, Uppercase.toUtf8(text), String.format("U+%04X to %d bytes", cp, limit));

@@ -2,7 +2,7 @@ package dev.uppercase.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.uppercase.codec.Environment;
+import dev.uppercase.cli.Environment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Paths;

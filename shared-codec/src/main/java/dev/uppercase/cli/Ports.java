@@ -1,4 +1,4 @@
-package dev.uppercase.codec;
+package dev.uppercase.cli;
 
 /** The service's well-known ports, where the server listens and the client looks by default. */
 public final class Ports {

@@ -1,4 +1,4 @@
-package dev.uppercase.codec;
+package dev.uppercase.cli;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

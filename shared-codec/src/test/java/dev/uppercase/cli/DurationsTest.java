@@ -1,4 +1,4 @@
-package dev.uppercase.codec;
+package dev.uppercase.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

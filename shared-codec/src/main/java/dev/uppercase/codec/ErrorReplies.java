@@ -1,26 +1,23 @@
 package dev.uppercase.codec;
 
-/** The TCP framing rules shared by server and client. */
-public final class LineFraming {
+/**
+ * The server's error lines, which the client reads too. Each starts with lower-case {@code error:}, so it can never be
+ * the upper case of any request: a client can always tell it from an answer.
+ */
+public final class ErrorReplies {
 
-    /** Default longest request line, in bytes, not counting its terminator. */
-    public static final int DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
-
-    /**
-     * The reply that takes the place of a line over the limit. Like every error line, it starts with lower-case
-     * {@code error:}, so it can never be the upper case of any request: a client can always tell it from an answer.
-     */
-    public static String lineTooLongReply(int maxLineLength) {
+    /** The reply that takes the place of a line over the limit. */
+    public static String lineTooLong(int maxLineLength) {
         return "error: line too long (limit " + maxLineLength + " bytes)\n";
     }
 
     /** The last line a connection gets when it is closed for sending no complete line for the idle timeout. */
-    public static String idleTimeoutReply(long timeoutMillis) {
+    public static String idleTimeout(long timeoutMillis) {
         return "error: idle timeout (no complete line for " + timeoutMillis + " ms)\n";
     }
 
     /** The only line a connection gets when the server is already at its connection limit. */
-    public static String tooManyConnectionsReply(int maxConnections) {
+    public static String tooManyConnections(int maxConnections) {
         return "error: too many connections (limit " + maxConnections + ")\n";
     }
 
@@ -28,7 +25,7 @@ public final class LineFraming {
      * The only line a client gets, in plain text, when it speaks plain text to the TLS listener (nginx answers a
      * plain HTTP request on its HTTPS port the same way): a silent close would leave it guessing.
      */
-    public static String tlsRequiredReply() {
+    public static String tlsRequired() {
         return "error: this port speaks TLS (use a TLS client, or the plain TCP port)\n";
     }
 
@@ -36,7 +33,7 @@ public final class LineFraming {
      * The last line a connection gets when the server fails while serving it (a defect, logged with its cause): it
      * takes the place of the next reply, after every reply already made.
      */
-    public static String internalErrorReply() {
+    public static String internalError() {
         return "error: internal error (the server logged it; this connection is closed)\n";
     }
 
@@ -46,9 +43,9 @@ public final class LineFraming {
     }
 
     /** True if {@code replyLine} (with or without its terminator) is the line-too-long error. */
-    public static boolean isLineTooLongReply(String replyLine) {
+    public static boolean isLineTooLong(String replyLine) {
         return replyLine.startsWith("error: line too long");
     }
 
-    private LineFraming() {}
+    private ErrorReplies() {}
 }
