@@ -3,8 +3,8 @@ package dev.uppercase.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.uppercase.server.ServerCommandLine;
 import dev.uppercase.server.UppercaseServer;
+import dev.uppercase.server.config.ServerCommandLine;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;

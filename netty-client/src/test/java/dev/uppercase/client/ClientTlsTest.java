@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.uppercase.server.ServerCommandLine;
 import dev.uppercase.server.UppercaseServer;
+import dev.uppercase.server.config.ServerCommandLine;
 import dev.uppercase.testing.TestCertificates;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

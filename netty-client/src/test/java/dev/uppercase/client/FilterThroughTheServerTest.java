@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.uppercase.server.ServerCommandLine;
-import dev.uppercase.server.Transport;
 import dev.uppercase.server.UppercaseServer;
+import dev.uppercase.server.config.ServerCommandLine;
+import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.UpperCaseReference;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

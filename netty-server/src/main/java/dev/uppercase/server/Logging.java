@@ -4,6 +4,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
 import ch.qos.logback.core.status.Status;
+import dev.uppercase.server.config.ServerSettings;
 import java.net.URL;
 import java.util.List;
 import org.slf4j.LoggerFactory;
@@ -28,8 +29,8 @@ final class Logging {
             if (log.config() != null) {
                 configurator.doConfigure(log.config().toFile());
             } else {
-                URL builtIn = Logging.class.getResource(log.format() == LogFormat.JSON ? "/logback-json.xml"
-                        : "/logback.xml");
+                URL builtIn = Logging.class.getResource(
+                        log.format() == ServerSettings.LogFormat.JSON ? "/logback-json.xml" : "/logback.xml");
                 configurator.doConfigure(builtIn);
             }
         } catch (JoranException e) {
@@ -51,10 +52,5 @@ final class Logging {
             }
         }
         return fallback == null ? null : fallback.getMessage();
-    }
-
-    /** How the built-in configurations write a line. */
-    enum LogFormat {
-        TEXT, JSON
     }
 }

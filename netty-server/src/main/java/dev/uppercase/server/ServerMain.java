@@ -1,5 +1,6 @@
 package dev.uppercase.server;
 
+import dev.uppercase.server.config.ServerCommandLine;
 import io.netty.util.ResourceLeakDetector;
 import java.io.PrintStream;
 import java.util.Map;

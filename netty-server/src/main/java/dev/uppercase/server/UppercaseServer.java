@@ -3,6 +3,17 @@ package dev.uppercase.server;
 import dev.uppercase.cli.Durations;
 import dev.uppercase.codec.Datagrams;
 import dev.uppercase.codec.Uppercase;
+import dev.uppercase.server.config.ServerSettings;
+import dev.uppercase.server.config.ServerVersion;
+import dev.uppercase.server.http.HttpEndpointHandler;
+import dev.uppercase.server.http.MetricsServerInitializer;
+import dev.uppercase.server.http.ServerMetrics;
+import dev.uppercase.server.ops.ServerStats;
+import dev.uppercase.server.tcp.ConnectionLimit;
+import dev.uppercase.server.tcp.TcpServerInitializer;
+import dev.uppercase.server.tls.ServerTls;
+import dev.uppercase.server.transport.Transport;
+import dev.uppercase.server.udp.UdpServerInitializer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -20,6 +31,7 @@ import io.netty.channel.unix.UnixChannelOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -113,7 +125,7 @@ public final class UppercaseServer implements AutoCloseable {
     void logReady() {
         log.info("uppercase-server {} ready: tcp {}, udp {}{}{} ({} transport, {} UDP socket(s) of {} receive buffer; "
                         + "max {} connections, lines up to {} bytes, datagrams up to {} bytes, idle timeout {}{})",
-                ServerCommandLine.Version.current(), describe(tcpAddress()), describe(udpAddress()),
+                ServerVersion.current(), describe(tcpAddress()), describe(udpAddress()),
                 tlsChannel == null ? "" : ", tls " + describe(tlsAddress())
                         + (settings.tls().clientCa() == null ? "" : " (client certificates required)"),
                 metricsChannel == null ? "" : ", http " + describe(metricsAddress()), transport,
@@ -129,7 +141,12 @@ public final class UppercaseServer implements AutoCloseable {
                 .childHandler(new TcpServerInitializer(settings, connections, stats, limit, null))
                 .bind(settings.tcpAddress()), settings.tcpAddress());
         if (settings.tls() != null) {
-            SslContext context = ServerTls.context(settings.tls());
+            SslContext context;
+            try {
+                context = ServerTls.context(settings.tls());
+            } catch (IOException e) {
+                throw new ServerStartException(e.getMessage());
+            }
             tlsChannel = bind("TLS", tcp.clone()
                     .childHandler(new TcpServerInitializer(settings, connections, stats, limit, context))
                     .bind(settings.tlsAddress()), settings.tlsAddress());

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.uppercase.server.config.AddressFilter;
+import dev.uppercase.server.config.ServerCommandLine;
+import dev.uppercase.server.config.ServerSettings;
+import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.Await;
 import java.io.IOException;
 import java.net.InetSocketAddress;

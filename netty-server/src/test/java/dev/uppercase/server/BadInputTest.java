@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.uppercase.codec.ErrorReplies;
+import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.UpperCaseReference;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.uppercase.codec.Datagrams;
 import dev.uppercase.codec.LineFrameDecoder;
+import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.Await;
 import dev.uppercase.testing.UpperCaseReference;
 import java.io.OutputStream;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.Await;
 import java.io.IOException;
 import java.net.ConnectException;

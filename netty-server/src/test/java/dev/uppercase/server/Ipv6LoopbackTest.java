@@ -2,6 +2,7 @@ package dev.uppercase.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.uppercase.server.transport.Transport;
 import java.net.Inet6Address;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uppercase.codec.ErrorReplies;
+import dev.uppercase.server.tcp.TcpServerInitializer;
+import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.Await;
 import java.io.IOException;
 import java.io.OutputStream;

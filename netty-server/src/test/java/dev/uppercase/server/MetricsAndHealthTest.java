@@ -3,6 +3,8 @@ package dev.uppercase.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.uppercase.server.http.HttpEndpointHandler;
+import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.Await;
 import dev.uppercase.testing.TestCertificates;
 import java.net.DatagramPacket;

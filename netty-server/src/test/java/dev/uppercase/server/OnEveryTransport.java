@@ -1,5 +1,6 @@
 package dev.uppercase.server;
 
+import dev.uppercase.server.transport.Transport;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -17,4 +18,4 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Retention(RetentionPolicy.RUNTIME)
 @ParameterizedClass(name = "{0}")
 @EnumSource(value = Transport.class, names = {"EPOLL", "IO_URING", "NIO"})
-@interface OnEveryTransport {}
+public @interface OnEveryTransport {}

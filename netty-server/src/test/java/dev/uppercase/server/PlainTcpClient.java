@@ -13,18 +13,18 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /** A plain JDK socket peer: what any client in any language sees of the server. */
-final class PlainTcpClient implements AutoCloseable {
+public final class PlainTcpClient implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
     private final LineInput lines;
 
-    PlainTcpClient(InetSocketAddress server) throws IOException {
+    public PlainTcpClient(InetSocketAddress server) throws IOException {
         this(connected(new Socket(), server));
     }
 
     /** Over TLS: the JDK's own SSLSocket, checking the server's name as HTTPS clients do; handshakes on first use. */
-    static PlainTcpClient tls(InetSocketAddress server, SSLContext context, String protocol) throws IOException {
+    public static PlainTcpClient tls(InetSocketAddress server, SSLContext context, String protocol) throws IOException {
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setProtocols(new String[] {protocol});
@@ -46,27 +46,27 @@ final class PlainTcpClient implements AutoCloseable {
         lines = new LineInput(in);
     }
 
-    PlainTcpClient send(String text) throws IOException {
+    public PlainTcpClient send(String text) throws IOException {
         return send(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    PlainTcpClient send(byte[] bytes) throws IOException {
+    public PlainTcpClient send(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
         return this;
     }
 
     /** Reads one reply line, terminator included, decoded as UTF-8; null at end of stream. */
-    String readLine() throws IOException {
+    public String readLine() throws IOException {
         return lines.readLine();
     }
 
-    byte[] readLineBytes() throws IOException {
+    public byte[] readLineBytes() throws IOException {
         return lines.readLineBytes();
     }
 
     /** Lines of a byte stream with their terminators; the last may have none. */
-    static final class LineInput {
+    public static final class LineInput {
         private final InputStream in;
 
         LineInput(InputStream in) {
@@ -92,28 +92,28 @@ final class PlainTcpClient implements AutoCloseable {
     }
 
     /** Reads exactly {@code n} bytes. */
-    byte[] readBytes(int n) throws IOException {
+    public byte[] readBytes(int n) throws IOException {
         return in.readNBytes(n);
     }
 
     /** Reads until the server closes, and returns all of it. */
-    String readToEnd() throws IOException {
+    public String readToEnd() throws IOException {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
 
-    void shutdownOutput() throws IOException {
+    public void shutdownOutput() throws IOException {
         socket.shutdownOutput();
     }
 
-    Socket socket() {
+    public Socket socket() {
         return socket;
     }
 
-    InputStream input() {
+    public InputStream input() {
         return in;
     }
 
-    OutputStream rawOutput() {
+    public OutputStream rawOutput() {
         return out;
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.Await;
 import dev.uppercase.testing.TestCertificates;
 import java.io.BufferedReader;

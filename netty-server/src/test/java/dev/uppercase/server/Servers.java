@@ -3,6 +3,10 @@ package dev.uppercase.server;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uppercase.codec.LineFrameDecoder;
+import dev.uppercase.server.config.ServerCommandLine;
+import dev.uppercase.server.config.ServerSettings;
+import dev.uppercase.server.tcp.TcpPipeline;
+import dev.uppercase.server.transport.Transport;
 import io.netty.channel.Channel;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +44,7 @@ final class Servers {
     static int maxBufferedLineBytes(UppercaseServer server) {
         int max = 0;
         for (Channel ch : server.connections()) {
-            LineFrameDecoder framer = (LineFrameDecoder) ch.pipeline().get(TcpHandlerNames.FRAMER);
+            LineFrameDecoder framer = (LineFrameDecoder) ch.pipeline().get(TcpPipeline.FRAMER);
             if (framer != null) {
                 max = Math.max(max, ch.eventLoop().submit(framer::bufferedBytes).syncUninterruptibly().getNow());
             }

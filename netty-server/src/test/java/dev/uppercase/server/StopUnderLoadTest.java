@@ -3,6 +3,7 @@ package dev.uppercase.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.Await;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

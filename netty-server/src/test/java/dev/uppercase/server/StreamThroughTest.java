@@ -3,6 +3,7 @@ package dev.uppercase.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.RandomText;
 import dev.uppercase.testing.UpperCaseReference;
 import java.io.ByteArrayOutputStream;

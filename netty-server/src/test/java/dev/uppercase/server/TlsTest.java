@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uppercase.codec.ErrorReplies;
-import dev.uppercase.server.ServerSettings.TlsSettings;
+import dev.uppercase.server.config.ServerSettings.TlsSettings;
+import dev.uppercase.server.tls.ServerTls;
+import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.Await;
 import dev.uppercase.testing.TestCertificates;
 import io.netty.buffer.ByteBufAllocator;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.uppercase.codec.Datagrams;
+import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.Await;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

@@ -2,6 +2,7 @@ package dev.uppercase.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.RandomText;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package dev.uppercase.codec;
 
+import static dev.uppercase.testing.EmbeddedBuffers.nextInbound;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -30,28 +31,16 @@ class LineFrameDecoderTest {
         return Unpooled.copiedBuffer(s, Uppercase.CHARSET);
     }
 
-    private static String readLine(EmbeddedChannel ch) {
-        ByteBuf frame = ch.readInbound();
-        if (frame == null) {
-            return null;
-        }
-        try {
-            return frame.toString(Uppercase.CHARSET);
-        } finally {
-            frame.release();
-        }
-    }
-
     @Test
     void keepsEachLinesOwnTerminator() {
         EmbeddedChannel ch = channel(100, Duration.ZERO);
         ch.writeInbound(bytes("one\ntwo\r\n\nthree"));
-        assertEquals("one\n", readLine(ch));
-        assertEquals("two\r\n", readLine(ch));
-        assertEquals("\n", readLine(ch));
-        assertNull(readLine(ch));
+        assertEquals("one\n", nextInbound(ch));
+        assertEquals("two\r\n", nextInbound(ch));
+        assertEquals("\n", nextInbound(ch));
+        assertNull(nextInbound(ch));
         ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-        assertEquals("three", readLine(ch));
+        assertEquals("three", nextInbound(ch));
         assertFalse(ch.finishAndReleaseAll());
     }
 
@@ -62,7 +51,7 @@ class LineFrameDecoderTest {
         for (byte b : line) {
             ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
         }
-        assertEquals("héllo wörld\r\n", readLine(ch));
+        assertEquals("héllo wörld\r\n", nextInbound(ch));
         assertFalse(ch.finishAndReleaseAll());
     }
 
@@ -71,9 +60,9 @@ class LineFrameDecoderTest {
         EmbeddedChannel ch = channel(8, Duration.ZERO);
         ch.writeInbound(bytes("12345678\r"));
         ch.writeInbound(bytes("\n"));
-        assertEquals("12345678\r\n", readLine(ch));
+        assertEquals("12345678\r\n", nextInbound(ch));
         ch.writeInbound(bytes("abcdefgh\n"));
-        assertEquals("abcdefgh\n", readLine(ch));
+        assertEquals("abcdefgh\n", nextInbound(ch));
         assertFalse(ch.finishAndReleaseAll());
     }
 
@@ -81,12 +70,12 @@ class LineFrameDecoderTest {
     void reportsALineOneByteOverWhenItEndsThenGoesOn() {
         EmbeddedChannel ch = channel(8, Duration.ZERO);
         ch.writeInbound(bytes("ok\n123456789"));
-        assertEquals("ok\n", readLine(ch));
+        assertEquals("ok\n", nextInbound(ch));
         ch.writeInbound(bytes("more and more"));
-        assertNull(readLine(ch), "the over-long line is not reported before it ends");
+        assertNull(nextInbound(ch), "the over-long line is not reported before it ends");
         TooLongFrameException e = assertThrows(TooLongFrameException.class, () -> ch.writeInbound(bytes("\nnext\n")));
         assertInstanceOf(TooLongFrameException.class, e);
-        assertEquals("next\n", readLine(ch));
+        assertEquals("next\n", nextInbound(ch));
         assertFalse(ch.finishAndReleaseAll());
     }
 
@@ -107,9 +96,9 @@ class LineFrameDecoderTest {
     void answersAPartialLineWhenThePeerHalfCloses() {
         EmbeddedChannel ch = channel(100, Duration.ZERO);
         ch.writeInbound(bytes("a\nhi there"));
-        assertEquals("a\n", readLine(ch));
+        assertEquals("a\n", nextInbound(ch));
         ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-        assertEquals("hi there", readLine(ch));
+        assertEquals("hi there", nextInbound(ch));
         assertFalse(ch.finishAndReleaseAll());
     }
 
@@ -117,15 +106,15 @@ class LineFrameDecoderTest {
     void answersAPartialLineAfterTheQuietPeriod() {
         EmbeddedChannel ch = channel(100, QUIET);
         ch.writeInbound(bytes("textbook"));
-        assertNull(readLine(ch));
+        assertNull(nextInbound(ch));
         ch.advanceTimeBy(QUIET.toMillis() - 1, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
-        assertNull(readLine(ch), "not before the quiet period");
+        assertNull(nextInbound(ch), "not before the quiet period");
         ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
-        assertEquals("textbook", readLine(ch));
+        assertEquals("textbook", nextInbound(ch));
         ch.writeInbound(bytes(" more\n"));
-        assertEquals(" more\n", readLine(ch));
+        assertEquals(" more\n", nextInbound(ch));
         assertFalse(ch.finishAndReleaseAll());
     }
 
@@ -133,12 +122,12 @@ class LineFrameDecoderTest {
     void neverAnswersMidLineOnceTheClientHasSentANewline() {
         EmbeddedChannel ch = channel(100, QUIET);
         ch.writeInbound(bytes("framed\nstalled half of a li"));
-        assertEquals("framed\n", readLine(ch));
+        assertEquals("framed\n", nextInbound(ch));
         ch.advanceTimeBy(1, TimeUnit.HOURS);
         ch.runScheduledPendingTasks();
-        assertNull(readLine(ch), "a line-framing client's stalled line waits for its newline");
+        assertNull(nextInbound(ch), "a line-framing client's stalled line waits for its newline");
         ch.writeInbound(bytes("ne\n"));
-        assertEquals("stalled half of a line\n", readLine(ch));
+        assertEquals("stalled half of a line\n", nextInbound(ch));
         assertFalse(ch.finishAndReleaseAll());
     }
 
@@ -149,10 +138,10 @@ class LineFrameDecoderTest {
         ch.writeInbound(bytes("textbook"));
         ch.advanceTimeBy(QUIET.toMillis(), TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
-        assertEquals("textbook", readLine(ch));
+        assertEquals("textbook", nextInbound(ch));
         ch.writeInbound(bytes(" and more"));
         ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-        assertEquals(" and more", readLine(ch));
+        assertEquals(" and more", nextInbound(ch));
         assertFalse(ch.finishAndReleaseAll());
     }
 
@@ -164,9 +153,9 @@ class LineFrameDecoderTest {
         ch.writeInbound(partial);
         ch.advanceTimeBy(QUIET.toMillis(), TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
-        assertEquals("ab", readLine(ch));
+        assertEquals("ab", nextInbound(ch));
         ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0xA9, '\n'}));
-        assertEquals("é\n", readLine(ch));
+        assertEquals("é\n", nextInbound(ch));
         assertFalse(ch.finishAndReleaseAll());
     }
 
@@ -176,9 +165,9 @@ class LineFrameDecoderTest {
         ch.writeInbound(bytes("textbook"));
         ch.advanceTimeBy(1, TimeUnit.HOURS);
         ch.runScheduledPendingTasks();
-        assertNull(readLine(ch));
+        assertNull(nextInbound(ch));
         ch.writeInbound(bytes(" and more\n"));
-        assertEquals("textbook and more\n", readLine(ch));
+        assertEquals("textbook and more\n", nextInbound(ch));
         assertFalse(ch.finishAndReleaseAll());
     }
 }

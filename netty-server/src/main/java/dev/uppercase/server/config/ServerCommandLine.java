@@ -1,0 +1,330 @@
+package dev.uppercase.server.config;
+
+import com.sun.management.UnixOperatingSystemMXBean;
+import dev.uppercase.cli.CommandLines;
+import dev.uppercase.cli.Ports;
+import dev.uppercase.codec.Datagrams;
+import dev.uppercase.codec.LineFrameDecoder;
+import dev.uppercase.server.transport.Transport;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The server's command line: its flags (each with its {@code UPPERCASE_*} environment variable), their validation,
+ * help and version. {@link #read} turns arguments into {@link ServerSettings}, or into the exit code to end with.
+ */
+public final class ServerCommandLine {
+    /** Exit code for a usage error: an unknown flag or a bad value. */
+    static final int USAGE = 2;
+
+    private ServerCommandLine() {}
+
+    /** What the command line asks for: settings to run with, or (help, version, a usage error) an exit code. */
+    public record Outcome(ServerSettings settings, int exitCode) {}
+
+    /**
+     * Parses flags over environment variables (a flag wins over the variable for the same setting; a specific setting
+     * such as {@code --tcp-port} wins over the general {@code --port}).
+     *
+     * @throws ParameterException for an unknown flag or a bad value, with a one-line message
+     */
+    public static ServerSettings parse(String[] args, Map<String, String> env) {
+        CommandLine cl = commandLine(env);
+        cl.parseArgs(args);
+        return cl.<Flags>getCommand().toSettings(cl, env);
+    }
+
+    /** The picocli model of the flags, with the environment as the source of defaults. */
+    static CommandLine commandLine(Map<String, String> env) {
+        return CommandLines.create(new Flags(), env);
+    }
+
+    /** Prints help or version ({@code out}, exit 0), or a usage error in one line ({@code err}, exit 2). */
+    public static Outcome read(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        CommandLine cl = commandLine(env);
+        try {
+            cl.parseArgs(args);
+            ServerSettings settings = cl.<Flags>getCommand().toSettings(cl, env);
+            if (cl.isUsageHelpRequested()) {
+                cl.usage(out);
+                return new Outcome(null, 0);
+            }
+            if (cl.isVersionHelpRequested()) {
+                cl.printVersionHelp(out);
+                return new Outcome(null, 0);
+            }
+            return new Outcome(settings, 0);
+        } catch (ParameterException e) {
+            err.println(cl.getCommandName() + ": " + CommandLines.describe(e, args, env) + " (see --help)");
+            return new Outcome(null, USAGE);
+        }
+    }
+
+    @Command(
+            name = "uppercase-server",
+            mixinStandardHelpOptions = true,
+            versionProvider = Version.class,
+            sortOptions = false,
+            usageHelpWidth = 100,
+            description = {
+                "Answers each TCP line and each UDP datagram with its upper case (UTF-8).",
+                "Every flag can also be set by the environment variable named after it.",
+                ""
+            })
+    static final class Flags {
+
+        @Option(names = "--port", paramLabel = "N", defaultValue = "" + Ports.DEFAULT,
+                description = "TCP and UDP port (default ${DEFAULT-VALUE}). Env UPPERCASE_PORT.")
+        int port;
+
+        @Option(names = "--tcp-port", paramLabel = "N",
+                description = "TCP port, overrides --port. Env UPPERCASE_TCP_PORT.")
+        Integer tcpPort;
+
+        @Option(names = "--udp-port", paramLabel = "N",
+                description = "UDP port, overrides --port. Env UPPERCASE_UDP_PORT.")
+        Integer udpPort;
+
+        @Option(names = "--bind", paramLabel = "ADDR",
+                description = "Address to listen on (default: all interfaces, IPv4 and IPv6). Env UPPERCASE_BIND.")
+        String bind;
+
+        @Option(names = "--max-line-length", paramLabel = "BYTES", defaultValue = ""
+                + LineFrameDecoder.DEFAULT_MAX_LINE_LENGTH,
+                description = "Longest TCP line, terminator not counted (default ${DEFAULT-VALUE}). "
+                        + "Env UPPERCASE_MAX_LINE_LENGTH.")
+        int maxLineLength;
+
+        @Option(names = "--quiet-period", paramLabel = "DURATION", defaultValue = "200ms",
+                description = "Answer a partial line after this long without a new byte; 0 waits for the newline "
+                        + "(default ${DEFAULT-VALUE}). Env UPPERCASE_QUIET_PERIOD.")
+        Duration quietPeriod;
+
+        @Option(names = "--max-datagram-size", paramLabel = "BYTES", defaultValue = "" + Datagrams.MAX_IPV4_PAYLOAD,
+                description = "Largest UDP request and reply (default ${DEFAULT-VALUE}). "
+                        + "Env UPPERCASE_MAX_DATAGRAM_SIZE.")
+        int maxDatagramSize;
+
+        @Option(names = "--udp-receive-buffer", paramLabel = "BYTES", defaultValue = "" + (4 * 1024 * 1024),
+                description = "Datagrams the kernel may queue for each UDP socket while the server is busy (SO_RCVBUF; "
+                        + "Linux caps it at net.core.rmem_max; 0: the kernel's default; default ${DEFAULT-VALUE}). "
+                        + "Env UPPERCASE_UDP_RECEIVE_BUFFER.")
+        int udpReceiveBuffer;
+
+        @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "5s",
+                description = "On stop, how long to wait for replies to reach clients before closing them "
+                        + "(default ${DEFAULT-VALUE}). Env UPPERCASE_DRAIN_TIMEOUT.")
+        Duration drainTimeout;
+
+        @Option(names = "--max-connections", paramLabel = "N",
+                description = "Most TCP connections at once (default: the file-descriptor limit less 5%%, now "
+                        + "${DEFAULT-VALUE}). Env UPPERCASE_MAX_CONNECTIONS.")
+        int maxConnections = defaultMaxConnections();
+
+        @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5m",
+                description = "Close a connection that sends no complete line for this long; 0 never "
+                        + "(default ${DEFAULT-VALUE}). Env UPPERCASE_IDLE_TIMEOUT.")
+        Duration idleTimeout;
+
+        @Option(names = "--write-buffer-size", paramLabel = "BYTES", defaultValue = "" + (64 * 1024),
+                description = "Stop reading from a client once this many reply bytes wait for it to read them "
+                        + "(default ${DEFAULT-VALUE}). Env UPPERCASE_WRITE_BUFFER_SIZE.")
+        int writeBufferSize;
+
+        @Option(names = "--transport", paramLabel = "NAME", defaultValue = "auto",
+                converter = TransportConverter.class,
+                description = "I/O transport: auto, nio, epoll or io_uring (default ${DEFAULT-VALUE}: epoll on Linux, "
+                        + "else io_uring, else nio). Env UPPERCASE_TRANSPORT.")
+        Transport transport;
+
+        @Option(names = "--allow", paramLabel = "CIDR", split = ",",
+                description = "Accept only these sources (IPv4/IPv6 ranges, repeatable or comma-separated; default: "
+                        + "all). Env UPPERCASE_ALLOW.")
+        List<String> allow = List.of();
+
+        @Option(names = "--deny", paramLabel = "CIDR", split = ",",
+                description = "Refuse these sources, even if allowed (repeatable or comma-separated). "
+                        + "Env UPPERCASE_DENY.")
+        List<String> deny = List.of();
+
+        @Option(names = "--udp-reply-rate", paramLabel = "N", defaultValue = "0",
+                description = "Most UDP replies per second to one source address, up to N at once; the rest are "
+                        + "dropped. Bounds what spoofed requests can reflect (default ${DEFAULT-VALUE}: no limit). "
+                        + "Env UPPERCASE_UDP_REPLY_RATE.")
+        int udpReplyRate;
+
+        @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
+                description = "trace, debug (adds a line per connection), info, warn, error or off "
+                        + "(default ${DEFAULT-VALUE}). Env UPPERCASE_LOG_LEVEL.")
+        String logLevel;
+
+        @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+                description = "text, or json: one JSON object per line for log shippers (default ${DEFAULT-VALUE}). "
+                        + "Env UPPERCASE_LOG_FORMAT.")
+        String logFormat;
+
+        @Option(names = "--log-config", paramLabel = "FILE",
+                description = "A logback configuration file to use instead of the built-in ones. "
+                        + "Env UPPERCASE_LOG_CONFIG.")
+        Path logConfig;
+
+        @Option(names = "--metrics-port", paramLabel = "N",
+                description = "HTTP port for /metrics (Prometheus) and /health/live, /health/ready (default: off). "
+                        + "Env UPPERCASE_METRICS_PORT.")
+        Integer metricsPort;
+
+        @Option(names = "--tls-port", paramLabel = "N",
+                description = "Port of a TLS listener for the same line protocol (default: off; " + Ports.TLS
+                        + " is usual). "
+                        + "Needs --tls-cert and --tls-key. Env UPPERCASE_TLS_PORT.")
+        Integer tlsPort;
+
+        @Option(names = "--tls-cert", paramLabel = "FILE",
+                description = "The TLS certificate chain, PEM. Env UPPERCASE_TLS_CERT.")
+        Path tlsCert;
+
+        @Option(names = "--tls-key", paramLabel = "FILE",
+                description = "The certificate's private key, PEM, unencrypted PKCS#8 (BEGIN PRIVATE KEY). "
+                        + "Env UPPERCASE_TLS_KEY.")
+        Path tlsKey;
+
+        @Option(names = "--tls-client-ca", paramLabel = "FILE",
+                description = "Require a client certificate signed by a CA in this PEM file (default: none "
+                        + "asked for). Env UPPERCASE_TLS_CLIENT_CA.")
+        Path tlsClientCa;
+
+        @Option(names = "--tls-handshake-timeout", paramLabel = "DURATION", defaultValue = "10s",
+                description = "Close a TLS connection whose handshake has not finished by then "
+                        + "(default ${DEFAULT-VALUE}). Env UPPERCASE_TLS_HANDSHAKE_TIMEOUT.")
+        Duration tlsHandshakeTimeout;
+
+        ServerSettings toSettings(CommandLine cl, Map<String, String> env) {
+            CommandLines.Checks check = new CommandLines.Checks(cl, env);
+            return new ServerSettings(
+                    bindAddress(check),
+                    tcpPort == null ? port(check, "--port", port) : port(check, "--tcp-port", tcpPort),
+                    udpPort == null ? port(check, "--port", port) : port(check, "--udp-port", udpPort),
+                    check.within("--max-line-length", maxLineLength, 1, Integer.MAX_VALUE),
+                    quietPeriod,
+                    check.within("--max-datagram-size", maxDatagramSize, 0, 65_527),
+                    check.within("--udp-receive-buffer", udpReceiveBuffer, 0, 1 << 30),
+                    drainTimeout,
+                    check.within("--max-connections", maxConnections, 1, Integer.MAX_VALUE),
+                    idleTimeout,
+                    check.within("--write-buffer-size", writeBufferSize, 1024, 64 * 1024 * 1024),
+                    transport,
+                    addressFilter(cl, check),
+                    metricsPort == null ? null : port(check, "--metrics-port", metricsPort),
+                    tls(cl, check),
+                    check.within("--udp-reply-rate", udpReplyRate, 0, 1_000_000),
+                    log(cl, check));
+        }
+
+        private ServerSettings.LogSettings log(CommandLine cl, CommandLines.Checks check) {
+            String level = logLevel.toUpperCase(Locale.ROOT);
+            if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF").contains(level)) {
+                throw check.invalid("--log-level",
+                        "'" + logLevel + "' is not one of trace, debug, info, warn, error, off");
+            }
+            ServerSettings.LogFormat format;
+            try {
+                format = ServerSettings.LogFormat.valueOf(logFormat.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw check.invalid("--log-format", "'" + logFormat + "' is not one of text, json");
+            }
+            if (logConfig != null && format != ServerSettings.LogFormat.TEXT) {
+                throw new ParameterException(cl, "--log-format is for the built-in configuration: with --log-config, "
+                        + "the file sets the format");
+            }
+            if (logConfig != null && (!Files.isReadable(logConfig) || Files.isDirectory(logConfig))) {
+                throw check.invalid("--log-config", logConfig + " is not a readable file");
+            }
+            return new ServerSettings.LogSettings(level, format, logConfig);
+        }
+
+        private ServerSettings.TlsSettings tls(CommandLine cl, CommandLines.Checks check) {
+            check.positive("--tls-handshake-timeout", tlsHandshakeTimeout);
+            if (tlsPort == null) {
+                if (tlsCert != null || tlsKey != null || tlsClientCa != null) {
+                    throw new ParameterException(cl, "--tls-cert, --tls-key and --tls-client-ca need --tls-port");
+                }
+                return null;
+            }
+            if (tlsCert == null || tlsKey == null) {
+                throw new ParameterException(cl, "--tls-port needs --tls-cert and --tls-key");
+            }
+            return new ServerSettings.TlsSettings(port(check, "--tls-port", tlsPort), tlsCert, tlsKey, tlsClientCa,
+                    tlsHandshakeTimeout);
+        }
+
+        private AddressFilter addressFilter(CommandLine cl, CommandLines.Checks check) {
+            try {
+                return AddressFilter.of(allow, deny);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(cl, "invalid value for " + check.origin("--allow") + "/"
+                        + check.origin("--deny") + ": " + e.getMessage());
+            }
+        }
+
+        private InetAddress bindAddress(CommandLines.Checks check) {
+            if (bind == null || bind.isEmpty()) {
+                return null;
+            }
+            try {
+                return InetAddress.getByName(bind);
+            } catch (UnknownHostException e) {
+                throw check.invalid("--bind", "'" + bind + "' is not an address here");
+            }
+        }
+
+        private static int port(CommandLines.Checks check, String flag, int value) {
+            return check.within(flag, value, 0, 65_535);
+        }
+    }
+
+    /**
+     * The file-descriptor limit less 5% (at least 64) for the listening sockets, the jar, the event loops' own
+     * descriptors and the logs; 1,024 where the limit cannot be read.
+     */
+    static int defaultMaxConnections() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean) {
+            long fds = ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getMaxFileDescriptorCount();
+            return (int) Math.max(1, Math.min(Integer.MAX_VALUE, fds - Math.max(64, fds / 20)));
+        }
+        return 1024;
+    }
+
+    /** Reads {@code auto}, {@code nio}, {@code epoll}, {@code io_uring} (any case). */
+    static final class TransportConverter implements CommandLine.ITypeConverter<Transport> {
+        @Override
+        public Transport convert(String value) {
+            for (Transport t : Transport.values()) {
+                if (t.toString().equalsIgnoreCase(value)) {
+                    return t;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not one of auto, nio, epoll, io_uring");
+        }
+    }
+
+    /** What --version prints. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"uppercase-server " + ServerVersion.current()};
+        }
+    }
+}

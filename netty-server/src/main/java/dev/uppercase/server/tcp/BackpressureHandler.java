@@ -1,0 +1,109 @@
+package dev.uppercase.server.tcp;
+
+import dev.uppercase.server.ops.ServerStats;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+
+/**
+ * Keeps a client that does not read its replies from making the server buffer them without bound. When the connection's
+ * outbound buffer passes its high watermark the connection stops reading, and a read that still arrives is held here,
+ * whole and in order, instead of being framed and answered; when the client has read enough for the buffer to fall
+ * under the low watermark, the held reads go on and reading resumes. An end of input (the client's half-close, or the
+ * server's drain) waits its turn behind them, so that no line loses its reply. It sits before the framer, so it looks
+ * once per read, not once per line: the replies can pass the watermark by those of one read.
+ *
+ * <p>Stateful: one instance per channel, added to a connection only when it first falls behind.
+ */
+final class BackpressureHandler extends ChannelInboundHandlerAdapter {
+    private final ServerStats stats;
+    /** Reads (and an end of input) waiting for the client to catch up; made only when a client first falls behind. */
+    private ArrayDeque<Object> held;
+    /** The client's half-close (or the server's drain) has come: reads are not resumed for what cannot follow it. */
+    private boolean inputEnded;
+
+    BackpressureHandler(ServerStats stats) {
+        this.stats = stats;
+    }
+
+    /** Added when the client first falls behind (see UppercaseHandler): it starts by acting on that. */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isWritable()) {
+            stats.recordPendingOutbound(ctx.channel());
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object read) {
+        if (isEmpty() && ctx.channel().isWritable()) {
+            ctx.fireChannelRead(read);
+        } else {
+            hold(read);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputEnded = true;
+        }
+        if (evt instanceof ChannelInputShutdownEvent && !isEmpty()) {
+            hold(evt);
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        boolean writable = ctx.channel().isWritable();
+        if (writable) {
+            answerHeld(ctx);
+        } else {
+            stats.recordPendingOutbound(ctx.channel());
+        }
+        if (!writable || !inputEnded) { // once the input has ended there is nothing more to read
+            ctx.channel().config().setAutoRead(writable);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private boolean isEmpty() {
+        return held == null || held.isEmpty();
+    }
+
+    private void hold(Object o) {
+        if (held == null) {
+            held = new ArrayDeque<>();
+        }
+        held.add(o);
+    }
+
+    private void answerHeld(ChannelHandlerContext ctx) {
+        if (isEmpty()) {
+            return;
+        }
+        while (!held.isEmpty() && ctx.channel().isWritable()) {
+            Object next = held.poll();
+            if (next instanceof ChannelInputShutdownEvent) {
+                ctx.fireUserEventTriggered(next);
+            } else {
+                ctx.fireChannelRead(next);
+            }
+        }
+        ctx.fireChannelReadComplete(); // the replies to the held reads go out as one batch
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (held != null) {
+            held.forEach(ReferenceCountUtil::release);
+            held = null;
+        }
+        ctx.fireChannelInactive();
+    }
+}

@@ -1,0 +1,233 @@
+package dev.uppercase.server.tcp;
+
+import dev.uppercase.cli.Durations;
+import dev.uppercase.codec.ErrorReplies;
+import dev.uppercase.codec.Uppercase;
+import dev.uppercase.server.ops.ServerStats;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns one connection's life, from its admission under the connection limit to its close; last in the pipeline, so it
+ * acts on each event once the replies it concerns have been written:
+ *
+ * <ul>
+ *   <li><b>admission</b> ({@link #admit}) and the place given back at the close;
+ *   <li><b>the idle clock</b>: it is told of every frame answered, and notes, once per read batch, when a complete
+ *       line came;
+ *   <li><b>backpressure</b>: when the client first falls behind, the connection gets a BackpressureHandler;
+ *   <li><b>the end of input</b> (the client's half-close or close_notify): the connection closes once the replies are
+ *       out; in a <b>drain</b> ({@link #DRAIN}, fired by the server as it stops) it half-closes instead, so the client
+ *       reads every reply and then end of stream;
+ *   <li><b>errors</b>: a failed socket closes; any other error sends the replies already made, then the error line in
+ *       the next one's place, and answers nothing more.
+ * </ul>
+ *
+ * <p>Stateful: one instance per channel.
+ */
+public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionLifecycle.class);
+
+    /** What the server tells a connection, fired into its pipeline. */
+    public enum Event {
+        /** The server is stopping: answer what was read, then end the output. */
+        DRAIN
+    }
+
+    private final Shared shared;
+    private final IdleTimeouts idle;
+    private final SslHandler ssl;
+    private ChannelHandlerContext ctx;
+    private IdleTimeouts.Entry clock;
+    private boolean completeLineInBatch;
+    private boolean backpressured;
+    private boolean draining;
+    private boolean failed;
+
+    /** What the connections of one listener share: the limit, where they count, the lines they may end with. */
+    static final class Shared {
+        final ServerStats stats;
+        final ConnectionLimit limit;
+        final ChannelGroup connections;
+        final String listener;
+        final byte[] tooManyConnections;
+        final byte[] idleTimeout;
+        final byte[] internalError = ErrorReplies.internalError().getBytes(Uppercase.CHARSET);
+
+        Shared(ServerStats stats, ConnectionLimit limit, ChannelGroup connections, String listener, Duration idle) {
+            this.stats = stats;
+            this.limit = limit;
+            this.connections = connections;
+            this.listener = listener;
+            this.tooManyConnections = ErrorReplies.tooManyConnections(limit.max()).getBytes(Uppercase.CHARSET);
+            this.idleTimeout = ErrorReplies.idleTimeout(idle.toMillis()).getBytes(Uppercase.CHARSET);
+        }
+    }
+
+    /**
+     * @param idle this connection's event loop's idle clock; null when there is no idle timeout
+     * @param ssl the connection's SslHandler on the TLS listener; null on the plain one
+     */
+    ConnectionLifecycle(Shared shared, IdleTimeouts idle, SslHandler ssl) {
+        this.shared = shared;
+        this.idle = idle;
+        this.ssl = ssl;
+    }
+
+    /**
+     * Takes the connection's place under the limit, or, the limit reached, tells the client so and closes: then false,
+     * and the connection gets no handler to serve it. An admitted connection joins the ones a stop drains.
+     */
+    boolean admit(Channel ch) {
+        if (!shared.limit.tryOpen(ch)) { // counted and logged by the limit
+            ch.writeAndFlush(Unpooled.wrappedBuffer(shared.tooManyConnections))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return false;
+        }
+        shared.connections.add(ch);
+        shared.stats.countConnectionOpened();
+        if (log.isDebugEnabled()) {
+            logOpenAndClose(ch);
+        }
+        return true;
+    }
+
+    private void logOpenAndClose(Channel ch) {
+        long openedNanos = System.nanoTime();
+        SocketAddress remote = ch.remoteAddress();
+        log.debug("{} connection from {} opened ({} open)", shared.listener, remote, shared.connections.size());
+        ch.closeFuture().addListener(f -> log.debug("{} connection from {} closed after {}", shared.listener, remote,
+                Durations.format(Duration.ofNanos(System.nanoTime() - openedNanos))));
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (idle != null) {
+            clock = idle.watch(this::idleTimeout);
+        }
+    }
+
+    /** A frame the UppercaseHandler has answered (or, after an error, one that will not be): the idle clock's input. */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object frame) {
+        // A partial line answered early or at the end does not keep a connection alive.
+        completeLineInBatch |= !failed && ((String) frame).endsWith("\n");
+    }
+
+    /** The clock is read once per batch, not per frame: a batch takes microseconds, a reading of the clock does too. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (completeLineInBatch) {
+            completeLineInBatch = false;
+            if (clock != null) {
+                clock.lineCame();
+            }
+        }
+    }
+
+    /** Closes the connection for sending no complete line for the idle timeout, after a line saying so. */
+    private void idleTimeout() {
+        shared.stats.countIdleClose();
+        log.debug("closing connection from {}: idle timeout", ctx.channel().remoteAddress());
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(shared.idleTimeout)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** The client is not reading its replies: from now on this connection is held back while it is not. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (!backpressured && !ctx.channel().isWritable()) {
+            backpressured = true;
+            TcpPipeline.addBackpressure(ctx.pipeline(), shared.stats);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == Event.DRAIN) {
+            drain(ctx);
+        } else if (evt instanceof ChannelInputShutdownEvent) {
+            inputEnded(ctx);
+        }
+    }
+
+    /** A stop: every line already read is answered, then the output ends (see {@link #inputEnded}). */
+    private void drain(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (ssl != null && !ssl.handshakeFuture().isSuccess()) {
+            ctx.close(); // not yet through its handshake: nothing to answer
+            return;
+        }
+        draining = true;
+        TcpPipeline.drain(ctx.pipeline());
+    }
+
+    /**
+     * The end of this connection's input, reaching here after every reply to what came before it was written. If the
+     * client ended it, close once the replies are out. In a drain, end only the output: the client reads every reply,
+     * then end of stream, and the DrainHandler closes when the client does.
+     */
+    private void inputEnded(ChannelHandlerContext ctx) {
+        ChannelFuture written = ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
+        if (draining && !((DuplexChannel) ctx.channel()).isInputShutdown()) {
+            written.addListener(f -> endOutput(ctx));
+        } else {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Half-closes; over TLS, says close_notify first, so the client can tell the end from a truncation. */
+    private void endOutput(ChannelHandlerContext ctx) {
+        DuplexChannel ch = (DuplexChannel) ctx.channel();
+        ChannelFuture notified = ssl == null ? ch.newSucceededFuture() : ssl.closeOutbound();
+        notified.addListener(f -> ch.shutdownOutput());
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) { // the socket itself failed (reset, broken pipe): nothing more gets through
+            log.debug("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+            return;
+        }
+        if (failed) { // the error line's own way out failed as well
+            log.warn("closing connection from {}: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
+            ctx.close();
+            return;
+        }
+        failed = true;
+        shared.stats.countInternalError();
+        log.warn("closing connection from {} after an error: {}", ctx.channel().remoteAddress(), cause.toString(),
+                cause);
+        // The socket still carries bytes: the replies already made are out (the UppercaseHandler wrote its batch
+        // before passing the error on), then the error line takes the next reply's place, then the close. Nothing
+        // more is read or answered, so no later line's answer can be taken for this one's.
+        ctx.channel().config().setAutoRead(false);
+        TcpPipeline.stopAnswering(ctx.pipeline());
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(shared.internalError)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        shared.limit.release();
+        if (clock != null) {
+            clock.forget();
+        }
+        ctx.fireChannelInactive();
+    }
+}

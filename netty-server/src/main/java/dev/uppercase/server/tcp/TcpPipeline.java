@@ -1,0 +1,60 @@
+package dev.uppercase.server.tcp;
+
+import dev.uppercase.server.ops.ServerStats;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+
+/**
+ * The shape of a TCP connection's pipeline: the name of every handler it can hold, in the order bytes pass them, and
+ * the changes made to it once the connection runs. {@link TcpServerInitializer} builds it; a change after that (by
+ * {@link ConnectionLifecycle}, which owns the connection's life) goes through here, so no handler looks another up by
+ * name or class.
+ *
+ * <pre>
+ * filter        AddressFilterHandler     a source --allow/--deny refuses: closed unanswered (and nothing else added)
+ * drain         DrainHandler             added first when the server stops: discards what the client still sends
+ * tls-required  TlsRequiredHandler       TLS listener: plain text gets one error line
+ * ssl           SslHandler               TLS listener
+ * tls-session   TlsSessionHandler        TLS listener: logs the session, counts failures, close_notify ends input
+ * bytes         ByteCounter              bytes in and out
+ * backpressure  BackpressureHandler      added once the client first falls behind: holds reads while it does
+ * framer        LineFrameDecoder         lines, the limit, partial lines
+ * decoder       StringDecoder            UTF-8
+ * uppercase     UppercaseHandler         the replies, written in batches
+ * connection    ConnectionLifecycle      admission, the idle clock, half-close, drain, errors, the close
+ * </pre>
+ */
+public final class TcpPipeline {
+    public static final String FILTER = "filter";
+    public static final String DRAIN = "drain";
+    public static final String TLS_REQUIRED = "tls-required";
+    public static final String SSL = "ssl";
+    public static final String TLS_SESSION = "tls-session";
+    public static final String BYTES = "bytes";
+    public static final String BACKPRESSURE = "backpressure";
+    public static final String FRAMER = "framer";
+    public static final String DECODER = "decoder";
+    public static final String UPPERCASE = "uppercase";
+    public static final String CONNECTION = "connection";
+
+    private TcpPipeline() {}
+
+    /** From now on the connection's reads are held while the client is not reading its replies. */
+    static void addBackpressure(ChannelPipeline p, ServerStats stats) {
+        p.addBefore(FRAMER, BACKPRESSURE, new BackpressureHandler(stats));
+    }
+
+    /**
+     * Ends the connection's input as a half-close would, behind what it has read (a read held by backpressure, a
+     * partial line in the framer: all are answered), and discards whatever the client sends after that.
+     */
+    static void drain(ChannelPipeline p) {
+        p.addFirst(DRAIN, new DrainHandler());
+        p.context(DRAIN).fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+    }
+
+    /** No line is answered any more: what is still read reaches the connection's owner, which drops it. */
+    static void stopAnswering(ChannelPipeline p) {
+        p.remove(UPPERCASE);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.uppercase.server.tcp;
+
+import static dev.uppercase.server.tcp.TcpPipeline.BYTES;
+import static dev.uppercase.server.tcp.TcpPipeline.CONNECTION;
+import static dev.uppercase.server.tcp.TcpPipeline.DECODER;
+import static dev.uppercase.server.tcp.TcpPipeline.FILTER;
+import static dev.uppercase.server.tcp.TcpPipeline.FRAMER;
+import static dev.uppercase.server.tcp.TcpPipeline.SSL;
+import static dev.uppercase.server.tcp.TcpPipeline.TLS_REQUIRED;
+import static dev.uppercase.server.tcp.TcpPipeline.TLS_SESSION;
+import static dev.uppercase.server.tcp.TcpPipeline.UPPERCASE;
+
+import dev.uppercase.codec.LineFrameDecoder;
+import dev.uppercase.codec.Uppercase;
+import dev.uppercase.server.access.AddressFilterHandler;
+import dev.uppercase.server.config.ServerSettings;
+import dev.uppercase.server.ops.ServerStats;
+import dev.uppercase.server.ops.WarningThrottle;
+import dev.uppercase.server.tls.TlsRequiredHandler;
+import dev.uppercase.server.tls.TlsSessionHandler;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.string.StringDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TCP pipeline, in the order bytes flow: (on the TLS listener: TLS,) byte counts, (backpressure, once a client
+ * falls behind,) framing, decoding, the transform (which writes the replies), and last the connection's owner
+ * (admission, the idle clock, half-close, drain, errors). A source that --allow/--deny refuses is closed unanswered; a
+ * connection over the limit gets one line and is closed. The handlers' names, and the order in one table, are in
+ * {@link TcpPipeline}.
+ */
+public final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
+    private static final Logger log = LoggerFactory.getLogger(TcpServerInitializer.class);
+    private static final StringDecoder DECODER = new StringDecoder(Uppercase.CHARSET);
+    /** Replies go out in buffers of up to this many bytes: few system calls, little held back from backpressure. */
+    public static final int REPLY_CHUNK = 16 * 1024;
+
+    private final ServerSettings settings;
+    private final ServerStats stats;
+    private final UppercaseHandler.Shared answering;
+    private final ConnectionLifecycle.Shared connections;
+    private final IdleTimeouts.PerLoop idle;
+    private final AddressFilterHandler addressFilter;
+    private final ByteCounter byteCounter;
+    private final SslContext tls;
+    private final TlsRequiredHandler tlsRequired;
+    private final WarningThrottle tlsWarning = new WarningThrottle(log, Duration.ofSeconds(10));
+
+    /**
+     * @param connections where admitted connections go, for the drain to walk
+     * @param tls the TLS listener's context; null for the plain TCP listener
+     */
+    public TcpServerInitializer(ServerSettings settings, ChannelGroup connections, ServerStats stats,
+            ConnectionLimit limit, SslContext tls) {
+        this.settings = settings;
+        this.stats = stats;
+        this.tls = tls;
+        this.tlsRequired = tls == null ? null : new TlsRequiredHandler();
+        this.answering = new UppercaseHandler.Shared(settings.maxLineLength(), stats);
+        this.connections = new ConnectionLifecycle.Shared(stats, limit, connections, tls == null ? "TCP" : "TLS",
+                settings.idleTimeout());
+        this.idle = settings.idleTimeout().isZero() ? null : new IdleTimeouts.PerLoop(settings.idleTimeout());
+        this.byteCounter = new ByteCounter(stats);
+        this.addressFilter = settings.addressFilter().isOpen() ? null
+                : new AddressFilterHandler(settings.addressFilter(), stats);
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ChannelPipeline p = ch.pipeline();
+        if (addressFilter != null && !settings.addressFilter().accepts(ch.remoteAddress())) {
+            p.addLast(FILTER, addressFilter); // closes it unanswered; it never counts as opened or against the limit
+            return;
+        }
+        SslHandler ssl = null;
+        if (tls != null) {
+            ssl = newSslHandler(ch);
+            p.addLast(TLS_REQUIRED, tlsRequired);
+            p.addLast(SSL, ssl);
+            p.addLast(TLS_SESSION, new TlsSessionHandler(ssl, stats, tlsWarning));
+        }
+        ConnectionLifecycle connection = newLifecycle(ch, ssl);
+        if (connection.admit(ch)) {
+            addServingHandlers(p, connection);
+        }
+    }
+
+    /** The owner of a connection's life on this listener; {@code ssl} the connection's SslHandler, or null. */
+    ConnectionLifecycle newLifecycle(Channel ch, SslHandler ssl) {
+        return new ConnectionLifecycle(connections, idle == null ? null : idle.forLoop(ch.eventLoop()), ssl);
+    }
+
+    /** The handlers that answer an admitted connection's lines, after TLS: the pipeline every line passes. */
+    void addServingHandlers(ChannelPipeline p, ConnectionLifecycle connection) {
+        p.addLast(BYTES, byteCounter);
+        p.addLast(FRAMER, LineFrameDecoder.runsOfLines(settings.maxLineLength(), settings.quietPeriod()));
+        p.addLast(DECODER, DECODER);
+        p.addLast(UPPERCASE, new UppercaseHandler(answering, REPLY_CHUNK));
+        p.addLast(CONNECTION, connection);
+    }
+
+    private SslHandler newSslHandler(SocketChannel ch) {
+        SslHandler ssl = tls.newHandler(ch.alloc());
+        ssl.setHandshakeTimeoutMillis(settings.tls().handshakeTimeout().toMillis());
+        return ssl;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.uppercase.server.udp;
+
+import dev.uppercase.codec.EmptyDatagrams;
+import dev.uppercase.codec.Uppercase;
+import dev.uppercase.server.config.AddressFilter;
+import dev.uppercase.server.config.ServerSettings;
+import dev.uppercase.server.ops.ServerStats;
+import dev.uppercase.server.ops.WarningThrottle;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import java.io.IOException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers each datagram with its upper case, to the sender's address and port. A datagram from a filtered source, or
+ * over the maximum size, or over its source's reply rate, is dropped, and so is a reply that would be over the maximum
+ * size; each is counted and logged (rate-limited), and serving goes on.
+ */
+@Sharable
+final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    private static final Logger log = LoggerFactory.getLogger(DatagramUppercaseHandler.class);
+
+    private final int maxDatagramSize;
+    private final AddressFilter addressFilter;
+    private final int replyRate;
+    private final ReplyRateLimit rateLimit;
+    private final ServerStats stats;
+    private final WarningThrottle dropWarning = new WarningThrottle(log, Duration.ofSeconds(10));
+
+    DatagramUppercaseHandler(ServerSettings settings, ServerStats stats) {
+        this.maxDatagramSize = settings.maxDatagramSize();
+        this.addressFilter = settings.addressFilter();
+        this.replyRate = settings.udpReplyRate();
+        this.rateLimit = replyRate == 0 ? null : new ReplyRateLimit(replyRate);
+        this.stats = stats;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket request) throws IOException {
+        stats.countDatagramReceived();
+        if (!addressFilter.accepts(request.sender())) {
+            stats.countDatagramFiltered(); // never answered: no reply to a source that is filtered
+            dropWarning.warn("dropped a datagram from {}: not allowed ({})", request.sender(), addressFilter);
+            return;
+        }
+        if (rateLimit != null && !rateLimit.tryAcquire(request.sender().getAddress())) {
+            stats.countDatagramRateLimited();
+            dropWarning.warn("dropped a datagram from {}: over {} replies per second to one address",
+                    request.sender(), replyRate);
+            return;
+        }
+        ByteBuf content = request.content();
+        if (!content.isReadable()) {
+            EmptyDatagrams.send(ctx.channel(), request.sender());
+            stats.countDatagramAnswered();
+            return;
+        }
+        if (content.readableBytes() > maxDatagramSize) {
+            stats.countDatagramTooLarge();
+            dropWarning.warn("dropped a datagram from {} over {} bytes", request.sender(), maxDatagramSize);
+            return;
+        }
+        String text = content.toString(Uppercase.CHARSET);
+        stats.noteDecoded(text);
+        ByteBuf out = ctx.alloc().heapBuffer(content.readableBytes()); // written in place (Uppercase.writeUtf8)
+        int replyBytes = Uppercase.writeUtf8(out, text);
+        if (replyBytes > maxDatagramSize) {
+            out.release();
+            stats.countReplyTooLarge();
+            dropWarning.warn("no reply to {}: its upper case is {} bytes, over the {} byte limit",
+                    request.sender(), replyBytes, maxDatagramSize);
+            return;
+        }
+        ctx.write(new DatagramPacket(out, request.sender()), ctx.voidPromise());
+        stats.countDatagramAnswered();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // One sender's trouble (an ICMP error surfacing, a failed send) must not stop the socket serving everyone.
+        dropWarning.warn("UDP error, still serving: {}", cause.toString());
+    }
+}

@@ -1,0 +1,173 @@
+package dev.uppercase.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uppercase.cli.Environment;
+import dev.uppercase.server.transport.Transport;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+
+/** The server's command line: flags, environment variables, and the one line a bad value gets. */
+class ServerCommandLineTest {
+
+    private static ServerSettings parse(Map<String, String> env, String... args) {
+        return ServerCommandLine.parse(args, env);
+    }
+
+    @Test
+    void defaultsAreTheTextbookPortOnEveryInterface() {
+        ServerSettings s = parse(Map.of());
+        assertNull(s.bind());
+        assertEquals(12000, s.tcpPort());
+        assertEquals(12000, s.udpPort());
+        assertEquals(65_536, s.maxLineLength());
+        assertEquals(Duration.ofMillis(200), s.quietPeriod());
+        assertEquals(65_507, s.maxDatagramSize());
+        assertEquals(4 * 1024 * 1024, s.udpReceiveBuffer());
+        assertEquals(Duration.ofSeconds(5), s.drainTimeout());
+        assertEquals(ServerCommandLine.defaultMaxConnections(), s.maxConnections());
+        assertEquals(Duration.ofMinutes(5), s.idleTimeout());
+        assertEquals(64 * 1024, s.writeBufferSize());
+        assertEquals(Transport.AUTO, s.transport());
+    }
+
+    @Test
+    void theDefaultConnectionLimitLeavesHeadroomUnderTheDescriptorLimit() {
+        long fds = ((com.sun.management.UnixOperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
+        int max = ServerCommandLine.defaultMaxConnections();
+        assertTrue(max > 0 && max <= fds - 64, max + " of " + fds);
+    }
+
+    @Test
+    void portSetsBothProtocolsAndTheSpecificFlagsOverrideIt() {
+        ServerSettings s = parse(Map.of(), "--port", "7000", "--udp-port", "7001");
+        assertEquals(7000, s.tcpPort());
+        assertEquals(7001, s.udpPort());
+    }
+
+    @Test
+    void environmentVariablesSetEverySetting() throws Exception {
+        ServerSettings s = parse(Map.of(
+                "UPPERCASE_PORT", "9000",
+                "UPPERCASE_TCP_PORT", "9001",
+                "UPPERCASE_BIND", "::1",
+                "UPPERCASE_MAX_LINE_LENGTH", "100",
+                "UPPERCASE_QUIET_PERIOD", "0",
+                "UPPERCASE_MAX_DATAGRAM_SIZE", "512",
+                "UPPERCASE_UDP_RECEIVE_BUFFER", "0",
+                "UPPERCASE_DRAIN_TIMEOUT", "1m",
+                "UPPERCASE_MAX_CONNECTIONS", "10",
+                "UPPERCASE_IDLE_TIMEOUT", "0"));
+        assertEquals(9001, s.tcpPort());
+        assertEquals(9000, s.udpPort());
+        assertEquals(InetAddress.getByName("::1"), s.bind());
+        assertEquals(100, s.maxLineLength());
+        assertEquals(Duration.ZERO, s.quietPeriod());
+        assertEquals(512, s.maxDatagramSize());
+        assertEquals(0, s.udpReceiveBuffer());
+        assertEquals(Duration.ofMinutes(1), s.drainTimeout());
+        assertEquals(10, s.maxConnections());
+        assertEquals(Duration.ZERO, s.idleTimeout());
+    }
+
+    @Test
+    void aFlagWinsOverTheEnvironment() {
+        assertEquals(8000, parse(Map.of("UPPERCASE_PORT", "9000"), "--port", "8000").tcpPort());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "--port=abc", "--port=-1", "--port=65536", "--tcp-port=70000", "--max-line-length=0",
+        "--quiet-period=fast", "--drain-timeout=5", "--max-datagram-size=70000", "--bind=no.such.host.invalid",
+        "--max-connections=0", "--idle-timeout=forever", "--write-buffer-size=10", "--transport=kqueue",
+        "--frobnicate", "stray-argument", "--log-level=loud", "--log-format=yaml", "--log-config=no-such-file.xml",
+        "--udp-reply-rate=-1", "--tls-handshake-timeout=0",
+        "--udp-receive-buffer=-1", "--udp-receive-buffer=2000000000"
+    })
+    void rejectsBadInputWithOneLine(String arg) {
+        ParameterException e = assertThrows(ParameterException.class, () -> parse(Map.of(), arg));
+        assertTrue(!e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void everyFlagHasTheEnvironmentVariableItsHelpNames() {
+        CommandLine cl = ServerCommandLine.commandLine(Map.of());
+        for (OptionSpec option : cl.getCommandSpec().options()) {
+            if (option.usageHelp() || option.versionHelp()) {
+                continue;
+            }
+            String env = Environment.variableFor(option.longestName());
+            assertTrue(String.join(" ", option.description()).contains("Env " + env + "."),
+                    option.longestName() + " help must name " + env);
+            String value = option.type() == Duration.class ? "3s" : option.type() == Transport.class ? "nio"
+                    : option.longestName().contains("bind") ? "::1"
+                    : option.longestName().equals("--log-level") ? "debug"
+                    : option.longestName().equals("--log-format") ? "json"
+                    : option.longestName().equals("--log-config") ? "pom.xml" // any readable file
+                    : option.longestName().matches("--(allow|deny)") ? "10.0.0.0/8,::1" : "4242";
+            // A TLS flag needs the others of the listener: set them too, and look for the change against them alone.
+            List<String> companions = new ArrayList<>();
+            List<String> tlsListener = List.of("--tls-port", "0", "--tls-cert", "cert.pem", "--tls-key", "key.pem");
+            if (option.longestName().startsWith("--tls")) {
+                for (int i = 0; i < tlsListener.size(); i += 2) {
+                    if (!tlsListener.get(i).equals(option.longestName())) {
+                        companions.addAll(tlsListener.subList(i, i + 2));
+                    }
+                }
+            }
+            ServerSettings fromEnv = parse(Map.of(env, value), companions.toArray(String[]::new));
+            companions.addAll(List.of(option.longestName(), value));
+            ServerSettings fromFlag = parse(Map.of(), companions.toArray(String[]::new));
+            assertEquals(fromFlag, fromEnv, env + " must act like " + option.longestName());
+            ServerSettings without = option.longestName().startsWith("--tls")
+                    ? parse(Map.of(), tlsListener.toArray(String[]::new)) : parse(Map.of());
+            assertTrue(!fromFlag.equals(without), option.longestName() + " must change a setting");
+        }
+    }
+
+    /** The command line as main reads it: what it prints to standard error, and its exit code. */
+    private static String usageError(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ServerCommandLine.Outcome outcome = ServerCommandLine.read(args, env,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(ServerCommandLine.USAGE, outcome.exitCode());
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aBadDurationIsOneLineWithoutJavaClassNames() {
+        assertEquals("uppercase-server: invalid value for --idle-timeout: '5' is not a duration: use a whole number "
+                + "with ms, s or m, e.g. 250ms, 2s, 5m (see --help)\n", usageError(Map.of(), "--idle-timeout", "5"));
+    }
+
+    @Test
+    void aBadEnvironmentVariableIsNamedInsteadOfItsFlag() {
+        assertEquals("uppercase-server: invalid value for UPPERCASE_IDLE_TIMEOUT: '5' is not a duration: use a whole "
+                + "number with ms, s or m, e.g. 250ms, 2s, 5m (see --help)\n",
+                usageError(Map.of("UPPERCASE_IDLE_TIMEOUT", "5")));
+        assertEquals("uppercase-server: invalid value for UPPERCASE_PORT: 70000 is not in 0..65535 (see --help)\n",
+                usageError(Map.of("UPPERCASE_PORT", "70000")));
+        assertEquals("uppercase-server: invalid value for --port: 70000 is not in 0..65535 (see --help)\n",
+                usageError(Map.of("UPPERCASE_PORT", "1"), "--port", "70000"), "the flag, when it set the value");
+        assertTrue(usageError(Map.of("UPPERCASE_TRANSPORT", "kqueue")).startsWith(
+                "uppercase-server: invalid value for UPPERCASE_TRANSPORT: 'kqueue' is not one of"));
+    }
+}

@@ -1,0 +1,86 @@
+package dev.uppercase.server.udp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.uppercase.server.config.ServerCommandLine;
+import dev.uppercase.server.ops.ServerStats;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DatagramUppercaseHandlerTest {
+    private static final InetSocketAddress SENDER = new InetSocketAddress("127.0.0.1", 40000);
+    private static final InetSocketAddress SELF = new InetSocketAddress("127.0.0.1", 12000);
+
+    private final ServerStats stats = new ServerStats();
+
+    private EmbeddedChannel channel() {
+        return new EmbeddedChannel(new DatagramUppercaseHandler(
+                ServerCommandLine.parse(new String[] {"--max-datagram-size", "12"}, Map.of()), stats));
+    }
+
+    private static DatagramPacket datagram(String text) {
+        return new DatagramPacket(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8), SELF, SENDER);
+    }
+
+    @Test
+    void repliesToTheSenderWithTheUpperCase() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(datagram("straße"));
+        DatagramPacket reply = ch.readOutbound();
+        assertEquals(SENDER, reply.recipient());
+        assertEquals("STRASSE", reply.content().toString(StandardCharsets.UTF_8));
+        reply.release();
+        assertEquals(1, stats.datagramsAnswered());
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void answersAReplyOfExactlyTheMaximum() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(datagram("ßßßßßß")); // 12 bytes in, "SSSSSSSSSSSS" is 12 bytes out
+        DatagramPacket reply = ch.readOutbound();
+        assertEquals(12, reply.content().readableBytes());
+        reply.release();
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void dropsAndCountsAReplyOverTheMaximum() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(datagram("ΐΐΐ")); // 6 bytes in, 18 out
+        assertNull(ch.readOutbound());
+        assertEquals(1, stats.repliesTooLarge());
+        ch.writeInbound(datagram("ok"));
+        DatagramPacket reply = ch.readOutbound();
+        assertEquals("OK", reply.content().toString(StandardCharsets.UTF_8));
+        reply.release();
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void dropsAndCountsADatagramOverTheMaximum() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(datagram("thirteen byte"));
+        assertNull(ch.readOutbound());
+        assertEquals(1, stats.datagramsTooLarge());
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void keepsServingAfterAnError() {
+        EmbeddedChannel ch = channel();
+        ch.pipeline().fireExceptionCaught(new java.io.IOException("ICMP port unreachable"));
+        ch.writeInbound(datagram("still"));
+        DatagramPacket reply = ch.readOutbound();
+        assertEquals("STILL", reply.content().toString(StandardCharsets.UTF_8));
+        reply.release();
+        assertFalse(ch.finishAndReleaseAll());
+    }
+}
