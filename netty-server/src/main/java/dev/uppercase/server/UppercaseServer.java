@@ -21,13 +21,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.unix.UnixChannelOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -180,18 +177,10 @@ public final class UppercaseServer implements AutoCloseable {
                 .channel(transport.datagramChannel())
                 .option(ChannelOption.RECVBUF_ALLOCATOR, Datagrams.receiveAllocator(settings.maxDatagramSize()))
                 .handler(new UdpServerInitializer(settings, stats));
-        if (transport.hasReusePort()) {
-            udp.option(UnixChannelOption.SO_REUSEPORT, true);
-        }
+        transport.configureDatagram(udp, settings.maxDatagramSize());
         if (settings.udpReceiveBuffer() > 0) {
             // Room for a burst while the loop is busy (or, cold, still being compiled): what does not fit is lost.
             udp.option(ChannelOption.SO_RCVBUF, settings.udpReceiveBuffer());
-        }
-        if (transport == Transport.EPOLL) {
-            // recvmmsg: up to 8 datagrams per system call (it engages only when the buffer holds at least two).
-            int slot = settings.maxDatagramSize() + 1;
-            udp.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, slot)
-                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(slot * 8));
         }
         return udp;
     }
