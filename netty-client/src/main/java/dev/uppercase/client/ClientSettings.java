@@ -1,6 +1,7 @@
 package dev.uppercase.client;
 
 import dev.uppercase.cli.CommandLines;
+import dev.uppercase.cli.Durations;
 import dev.uppercase.cli.Ports;
 import dev.uppercase.codec.Datagrams;
 import java.nio.file.Path;
@@ -14,8 +15,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
- * Everything the client can be told, in one immutable record, from flags and {@code UPPERCASE_*} environment
- * variables (a flag wins over its variable).
+ * Everything the client can be told, in one immutable record. {@link #builder()} makes one from the defaults; the
+ * command line fills that builder from flags and {@code UPPERCASE_*} environment variables (a flag wins over its
+ * variable), checking each value on the way.
  *
  * @param tls TLS settings; null for plain TCP or UDP
  * @param words one-shot text; empty for interactive or filter mode
@@ -43,6 +45,112 @@ record ClientSettings(
      * @param key that certificate's private key (PEM, unencrypted PKCS#8)
      */
     record Tls(Path ca, Path cert, Path key) {}
+
+    /** The defaults, once: as the command line writes them (its --help shows them) and as the builder starts. */
+    static final class Defaults {
+        static final String HOST = "localhost";
+        static final String TIMEOUT = "1s";
+        static final int TRIES = 3;
+        static final String CONNECT_TIMEOUT = "5s";
+        static final String REPLY_TIMEOUT = "30s";
+        static final int MAX_DATAGRAM_SIZE = Datagrams.MAX_IPV4_PAYLOAD;
+        static final int MAX_REPLY_LENGTH = 16 * 1024 * 1024;
+
+        private Defaults() {}
+    }
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** Settings one at a time, from the defaults; see the record's components for what each means. */
+    static final class Builder {
+        private String host = Defaults.HOST;
+        private int port = Ports.DEFAULT;
+        private boolean udp;
+        private boolean interactive;
+        private Duration timeout = Durations.parse(Defaults.TIMEOUT);
+        private int tries = Defaults.TRIES;
+        private Duration connectTimeout = Durations.parse(Defaults.CONNECT_TIMEOUT);
+        private Duration replyTimeout = Durations.parse(Defaults.REPLY_TIMEOUT);
+        private int maxDatagramSize = Defaults.MAX_DATAGRAM_SIZE;
+        private int maxReplyLength = Defaults.MAX_REPLY_LENGTH;
+        private boolean verbose;
+        private Tls tls;
+        private List<String> words = List.of();
+
+        private Builder() {}
+
+        Builder host(String value) {
+            host = value;
+            return this;
+        }
+
+        Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        Builder udp(boolean value) {
+            udp = value;
+            return this;
+        }
+
+        Builder interactive(boolean value) {
+            interactive = value;
+            return this;
+        }
+
+        Builder timeout(Duration value) {
+            timeout = value;
+            return this;
+        }
+
+        Builder tries(int value) {
+            tries = value;
+            return this;
+        }
+
+        Builder connectTimeout(Duration value) {
+            connectTimeout = value;
+            return this;
+        }
+
+        Builder replyTimeout(Duration value) {
+            replyTimeout = value;
+            return this;
+        }
+
+        Builder maxDatagramSize(int value) {
+            maxDatagramSize = value;
+            return this;
+        }
+
+        Builder maxReplyLength(int value) {
+            maxReplyLength = value;
+            return this;
+        }
+
+        Builder verbose(boolean value) {
+            verbose = value;
+            return this;
+        }
+
+        Builder tls(Tls value) {
+            tls = value;
+            return this;
+        }
+
+        Builder words(List<String> value) {
+            words = List.copyOf(value);
+            return this;
+        }
+
+        ClientSettings build() {
+            return new ClientSettings(host, port, udp, interactive, timeout, tries, connectTimeout, replyTimeout,
+                    maxDatagramSize, maxReplyLength, verbose, tls, words);
+        }
+    }
 
     static ClientSettings parse(String[] args, Map<String, String> env) {
         return parse(commandLine(env), args, env);
@@ -86,7 +194,7 @@ record ClientSettings(
         @Parameters(paramLabel = "TEXT", arity = "0..*", description = "Text to send as one line (one-shot mode).")
         List<String> words = List.of();
 
-        @Option(names = "--host", paramLabel = "HOST", defaultValue = "localhost",
+        @Option(names = "--host", paramLabel = "HOST", defaultValue = Defaults.HOST,
                 description = "Server host (default ${DEFAULT-VALUE}). Env UPPERCASE_HOST.")
         String host;
 
@@ -102,32 +210,32 @@ record ClientSettings(
                 description = "Prompt for lines even when input is not a terminal. Env UPPERCASE_INTERACTIVE.")
         boolean interactive;
 
-        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "1s",
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = Defaults.TIMEOUT,
                 description = "UDP: wait this long for a reply before sending again (default ${DEFAULT-VALUE}). "
                         + "Env UPPERCASE_TIMEOUT.")
         Duration timeout;
 
-        @Option(names = "--tries", paramLabel = "N", defaultValue = "3",
+        @Option(names = "--tries", paramLabel = "N", defaultValue = "" + Defaults.TRIES,
                 description = "UDP: send each line at most this many times (default ${DEFAULT-VALUE}). "
                         + "Env UPPERCASE_TRIES.")
         int tries;
 
-        @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
+        @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = Defaults.CONNECT_TIMEOUT,
                 description = "TCP: give up connecting after this long (default ${DEFAULT-VALUE}). "
                         + "Env UPPERCASE_CONNECT_TIMEOUT.")
         Duration connectTimeout;
 
-        @Option(names = "--reply-timeout", paramLabel = "DURATION", defaultValue = "30s",
+        @Option(names = "--reply-timeout", paramLabel = "DURATION", defaultValue = Defaults.REPLY_TIMEOUT,
                 description = "TCP: give up when replies are owed and none has come for this long "
                         + "(default ${DEFAULT-VALUE}). Env UPPERCASE_REPLY_TIMEOUT.")
         Duration replyTimeout;
 
-        @Option(names = "--max-datagram-size", paramLabel = "BYTES", defaultValue = "" + Datagrams.MAX_IPV4_PAYLOAD,
+        @Option(names = "--max-datagram-size", paramLabel = "BYTES", defaultValue = "" + Defaults.MAX_DATAGRAM_SIZE,
                 description = "UDP: refuse a line whose datagram or reply would be larger (default ${DEFAULT-VALUE}). "
                         + "Env UPPERCASE_MAX_DATAGRAM_SIZE.")
         int maxDatagramSize;
 
-        @Option(names = "--max-reply-length", paramLabel = "BYTES", defaultValue = "" + (16 * 1024 * 1024),
+        @Option(names = "--max-reply-length", paramLabel = "BYTES", defaultValue = "" + Defaults.MAX_REPLY_LENGTH,
                 description = "TCP: longest reply line accepted (default ${DEFAULT-VALUE}). "
                         + "Env UPPERCASE_MAX_REPLY_LENGTH.")
         int maxReplyLength;
@@ -155,16 +263,21 @@ record ClientSettings(
 
         ClientSettings toSettings(CommandLine cl, Map<String, String> env) {
             CommandLines.Checks check = new CommandLines.Checks(cl, env);
-            return new ClientSettings(host,
-                    check.within("--port", port != null ? port : tls ? Ports.TLS : Ports.DEFAULT, 1, 65_535),
-                    udp, interactive,
-                    check.positive("--timeout", timeout),
-                    check.within("--tries", tries, 1, 100),
-                    check.positive("--connect-timeout", connectTimeout),
-                    check.positive("--reply-timeout", replyTimeout),
-                    check.within("--max-datagram-size", maxDatagramSize, 0, 65_527),
-                    check.within("--max-reply-length", maxReplyLength, 1, Integer.MAX_VALUE - 2),
-                    verbose, tls(cl), List.copyOf(words));
+            return builder()
+                    .host(host)
+                    .port(check.within("--port", port != null ? port : tls ? Ports.TLS : Ports.DEFAULT, 1, 65_535))
+                    .udp(udp)
+                    .interactive(interactive)
+                    .timeout(check.positive("--timeout", timeout))
+                    .tries(check.within("--tries", tries, 1, 100))
+                    .connectTimeout(check.positive("--connect-timeout", connectTimeout))
+                    .replyTimeout(check.positive("--reply-timeout", replyTimeout))
+                    .maxDatagramSize(check.within("--max-datagram-size", maxDatagramSize, 0, 65_527))
+                    .maxReplyLength(check.within("--max-reply-length", maxReplyLength, 1, Integer.MAX_VALUE - 2))
+                    .verbose(verbose)
+                    .tls(tls(cl))
+                    .words(words)
+                    .build();
         }
 
         private Tls tls(CommandLine cl) {

@@ -19,6 +19,12 @@ import picocli.CommandLine.ParameterException;
 class ClientSettingsTest {
 
     @Test
+    void settingsBuildWithoutTheCommandLineAndItsDefaultsAreTheBuildersOwn() {
+        assertEquals(ClientSettings.builder().build(), ClientSettings.parse(new String[0], Map.of()));
+        assertEquals(12443, ClientSettings.builder().port(12443).build().port());
+    }
+
+    @Test
     void defaultsTalkTcpToLocalhost12000() {
         ClientSettings s = ClientSettings.parse(new String[0], Map.of());
         assertEquals("localhost", s.host());

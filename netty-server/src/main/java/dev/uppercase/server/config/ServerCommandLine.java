@@ -1,13 +1,10 @@
 package dev.uppercase.server.config;
 
-import com.sun.management.UnixOperatingSystemMXBean;
 import dev.uppercase.cli.CommandLines;
 import dev.uppercase.cli.Ports;
-import dev.uppercase.codec.Datagrams;
-import dev.uppercase.codec.LineFrameDecoder;
+import dev.uppercase.server.config.ServerSettings.Defaults;
 import dev.uppercase.server.transport.Transport;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -85,7 +82,7 @@ public final class ServerCommandLine {
             })
     static final class Flags {
 
-        @Option(names = "--port", paramLabel = "N", defaultValue = "" + Ports.DEFAULT,
+        @Option(names = "--port", paramLabel = "N", defaultValue = "" + Defaults.PORT,
                 description = "TCP and UDP port (default ${DEFAULT-VALUE}). Env UPPERCASE_PORT.")
         int port;
 
@@ -101,29 +98,28 @@ public final class ServerCommandLine {
                 description = "Address to listen on (default: all interfaces, IPv4 and IPv6). Env UPPERCASE_BIND.")
         String bind;
 
-        @Option(names = "--max-line-length", paramLabel = "BYTES", defaultValue = ""
-                + LineFrameDecoder.DEFAULT_MAX_LINE_LENGTH,
+        @Option(names = "--max-line-length", paramLabel = "BYTES", defaultValue = "" + Defaults.MAX_LINE_LENGTH,
                 description = "Longest TCP line, terminator not counted (default ${DEFAULT-VALUE}). "
                         + "Env UPPERCASE_MAX_LINE_LENGTH.")
         int maxLineLength;
 
-        @Option(names = "--quiet-period", paramLabel = "DURATION", defaultValue = "200ms",
+        @Option(names = "--quiet-period", paramLabel = "DURATION", defaultValue = Defaults.QUIET_PERIOD,
                 description = "Answer a partial line after this long without a new byte; 0 waits for the newline "
                         + "(default ${DEFAULT-VALUE}). Env UPPERCASE_QUIET_PERIOD.")
         Duration quietPeriod;
 
-        @Option(names = "--max-datagram-size", paramLabel = "BYTES", defaultValue = "" + Datagrams.MAX_IPV4_PAYLOAD,
+        @Option(names = "--max-datagram-size", paramLabel = "BYTES", defaultValue = "" + Defaults.MAX_DATAGRAM_SIZE,
                 description = "Largest UDP request and reply (default ${DEFAULT-VALUE}). "
                         + "Env UPPERCASE_MAX_DATAGRAM_SIZE.")
         int maxDatagramSize;
 
-        @Option(names = "--udp-receive-buffer", paramLabel = "BYTES", defaultValue = "" + (4 * 1024 * 1024),
+        @Option(names = "--udp-receive-buffer", paramLabel = "BYTES", defaultValue = "" + Defaults.UDP_RECEIVE_BUFFER,
                 description = "Datagrams the kernel may queue for each UDP socket while the server is busy (SO_RCVBUF; "
                         + "Linux caps it at net.core.rmem_max; 0: the kernel's default; default ${DEFAULT-VALUE}). "
                         + "Env UPPERCASE_UDP_RECEIVE_BUFFER.")
         int udpReceiveBuffer;
 
-        @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "5s",
+        @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = Defaults.DRAIN_TIMEOUT,
                 description = "On stop, how long to wait for replies to reach clients before closing them "
                         + "(default ${DEFAULT-VALUE}). Env UPPERCASE_DRAIN_TIMEOUT.")
         Duration drainTimeout;
@@ -131,19 +127,19 @@ public final class ServerCommandLine {
         @Option(names = "--max-connections", paramLabel = "N",
                 description = "Most TCP connections at once (default: the file-descriptor limit less 5%%, now "
                         + "${DEFAULT-VALUE}). Env UPPERCASE_MAX_CONNECTIONS.")
-        int maxConnections = defaultMaxConnections();
+        int maxConnections = Defaults.maxConnections();
 
-        @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5m",
+        @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = Defaults.IDLE_TIMEOUT,
                 description = "Close a connection that sends no complete line for this long; 0 never "
                         + "(default ${DEFAULT-VALUE}). Env UPPERCASE_IDLE_TIMEOUT.")
         Duration idleTimeout;
 
-        @Option(names = "--write-buffer-size", paramLabel = "BYTES", defaultValue = "" + (64 * 1024),
+        @Option(names = "--write-buffer-size", paramLabel = "BYTES", defaultValue = "" + Defaults.WRITE_BUFFER_SIZE,
                 description = "Stop reading from a client once this many reply bytes wait for it to read them "
                         + "(default ${DEFAULT-VALUE}). Env UPPERCASE_WRITE_BUFFER_SIZE.")
         int writeBufferSize;
 
-        @Option(names = "--transport", paramLabel = "NAME", defaultValue = "auto",
+        @Option(names = "--transport", paramLabel = "NAME", defaultValue = Defaults.TRANSPORT,
                 converter = TransportConverter.class,
                 description = "I/O transport: auto, nio, epoll or io_uring (default ${DEFAULT-VALUE}: epoll on Linux, "
                         + "else io_uring, else nio). Env UPPERCASE_TRANSPORT.")
@@ -159,18 +155,18 @@ public final class ServerCommandLine {
                         + "Env UPPERCASE_DENY.")
         List<String> deny = List.of();
 
-        @Option(names = "--udp-reply-rate", paramLabel = "N", defaultValue = "0",
+        @Option(names = "--udp-reply-rate", paramLabel = "N", defaultValue = "" + Defaults.UDP_REPLY_RATE,
                 description = "Most UDP replies per second to one source address, up to N at once; the rest are "
                         + "dropped. Bounds what spoofed requests can reflect (default ${DEFAULT-VALUE}: no limit). "
                         + "Env UPPERCASE_UDP_REPLY_RATE.")
         int udpReplyRate;
 
-        @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
+        @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = Defaults.LOG_LEVEL,
                 description = "trace, debug (adds a line per connection), info, warn, error or off "
                         + "(default ${DEFAULT-VALUE}). Env UPPERCASE_LOG_LEVEL.")
         String logLevel;
 
-        @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+        @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = Defaults.LOG_FORMAT,
                 description = "text, or json: one JSON object per line for log shippers (default ${DEFAULT-VALUE}). "
                         + "Env UPPERCASE_LOG_FORMAT.")
         String logFormat;
@@ -205,31 +201,33 @@ public final class ServerCommandLine {
                         + "asked for). Env UPPERCASE_TLS_CLIENT_CA.")
         Path tlsClientCa;
 
-        @Option(names = "--tls-handshake-timeout", paramLabel = "DURATION", defaultValue = "10s",
+        @Option(names = "--tls-handshake-timeout", paramLabel = "DURATION",
+                defaultValue = Defaults.TLS_HANDSHAKE_TIMEOUT,
                 description = "Close a TLS connection whose handshake has not finished by then "
                         + "(default ${DEFAULT-VALUE}). Env UPPERCASE_TLS_HANDSHAKE_TIMEOUT.")
         Duration tlsHandshakeTimeout;
 
         ServerSettings toSettings(CommandLine cl, Map<String, String> env) {
             CommandLines.Checks check = new CommandLines.Checks(cl, env);
-            return new ServerSettings(
-                    bindAddress(check),
-                    tcpPort == null ? port(check, "--port", port) : port(check, "--tcp-port", tcpPort),
-                    udpPort == null ? port(check, "--port", port) : port(check, "--udp-port", udpPort),
-                    check.within("--max-line-length", maxLineLength, 1, Integer.MAX_VALUE),
-                    quietPeriod,
-                    check.within("--max-datagram-size", maxDatagramSize, 0, 65_527),
-                    check.within("--udp-receive-buffer", udpReceiveBuffer, 0, 1 << 30),
-                    drainTimeout,
-                    check.within("--max-connections", maxConnections, 1, Integer.MAX_VALUE),
-                    idleTimeout,
-                    check.within("--write-buffer-size", writeBufferSize, 1024, 64 * 1024 * 1024),
-                    transport,
-                    addressFilter(cl, check),
-                    metricsPort == null ? null : port(check, "--metrics-port", metricsPort),
-                    tls(cl, check),
-                    check.within("--udp-reply-rate", udpReplyRate, 0, 1_000_000),
-                    log(cl, check));
+            return ServerSettings.builder()
+                    .bind(bindAddress(check))
+                    .tcpPort(tcpPort == null ? port(check, "--port", port) : port(check, "--tcp-port", tcpPort))
+                    .udpPort(udpPort == null ? port(check, "--port", port) : port(check, "--udp-port", udpPort))
+                    .maxLineLength(check.within("--max-line-length", maxLineLength, 1, Integer.MAX_VALUE))
+                    .quietPeriod(quietPeriod)
+                    .maxDatagramSize(check.within("--max-datagram-size", maxDatagramSize, 0, 65_527))
+                    .udpReceiveBuffer(check.within("--udp-receive-buffer", udpReceiveBuffer, 0, 1 << 30))
+                    .drainTimeout(drainTimeout)
+                    .maxConnections(check.within("--max-connections", maxConnections, 1, Integer.MAX_VALUE))
+                    .idleTimeout(idleTimeout)
+                    .writeBufferSize(check.within("--write-buffer-size", writeBufferSize, 1024, 64 * 1024 * 1024))
+                    .transport(transport)
+                    .addressFilter(addressFilter(cl, check))
+                    .metricsPort(metricsPort == null ? null : port(check, "--metrics-port", metricsPort))
+                    .tls(tls(cl, check))
+                    .udpReplyRate(check.within("--udp-reply-rate", udpReplyRate, 0, 1_000_000))
+                    .log(log(cl, check))
+                    .build();
         }
 
         private ServerSettings.LogSettings log(CommandLine cl, CommandLines.Checks check) {
@@ -292,19 +290,6 @@ public final class ServerCommandLine {
         private static int port(CommandLines.Checks check, String flag, int value) {
             return check.within(flag, value, 0, 65_535);
         }
-    }
-
-    /**
-     * The file-descriptor limit less 5% (at least 64) for the listening sockets, the jar, the event loops' own
-     * descriptors and the logs; 1,024 where the limit cannot be read.
-     */
-    static int defaultMaxConnections() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean) {
-            long fds = ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                    .getMaxFileDescriptorCount();
-            return (int) Math.max(1, Math.min(Integer.MAX_VALUE, fds - Math.max(64, fds / 20)));
-        }
-        return 1024;
     }
 
     /** Reads {@code auto}, {@code nio}, {@code epoll}, {@code io_uring} (any case). */

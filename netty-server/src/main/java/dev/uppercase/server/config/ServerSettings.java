@@ -1,14 +1,23 @@
 package dev.uppercase.server.config;
 
+import com.sun.management.UnixOperatingSystemMXBean;
+import dev.uppercase.cli.Durations;
+import dev.uppercase.cli.Ports;
+import dev.uppercase.codec.Datagrams;
+import dev.uppercase.codec.LineFrameDecoder;
 import dev.uppercase.server.transport.Transport;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Everything the server can be told, in one immutable record: built once at startup by {@link ServerCommandLine} from
- * flags and {@code UPPERCASE_*} environment variables, validated, then handed to the initializers.
+ * Everything the server can be told, in one immutable record, handed to the initializers. {@link #builder()} makes
+ * one from the defaults (for tests and for code that embeds the server); {@link ServerCommandLine} fills that builder
+ * from flags and {@code UPPERCASE_*} environment variables, checking each value on the way. The builder takes what it
+ * is given: the ranges are the command line's to check.
  *
  * @param bind address to listen on; {@code null} for every interface, IPv4 and IPv6
  * @param tcpPort TCP port (0: any free port)
@@ -68,6 +77,174 @@ public record ServerSettings(
     /** How the built-in log configurations write a line. */
     public enum LogFormat {
         TEXT, JSON
+    }
+
+    /**
+     * The defaults, once: as the command line writes them (its annotations and --help take these) and as
+     * {@link #builder()} starts from them.
+     */
+    public static final class Defaults {
+        public static final int PORT = Ports.DEFAULT;
+        public static final int MAX_LINE_LENGTH = LineFrameDecoder.DEFAULT_MAX_LINE_LENGTH;
+        public static final String QUIET_PERIOD = "200ms";
+        public static final int MAX_DATAGRAM_SIZE = Datagrams.MAX_IPV4_PAYLOAD;
+        public static final int UDP_RECEIVE_BUFFER = 4 * 1024 * 1024;
+        public static final String DRAIN_TIMEOUT = "5s";
+        public static final String IDLE_TIMEOUT = "5m";
+        public static final int WRITE_BUFFER_SIZE = 64 * 1024;
+        public static final String TRANSPORT = "auto";
+        public static final int UDP_REPLY_RATE = 0;
+        public static final String LOG_LEVEL = "info";
+        public static final String LOG_FORMAT = "text";
+        public static final String TLS_HANDSHAKE_TIMEOUT = "10s";
+
+        private Defaults() {}
+
+        /**
+         * The file-descriptor limit less 5% (at least 64) for the listening sockets, the jar, the event loops' own
+         * descriptors and the logs; 1,024 where the limit cannot be read.
+         */
+        public static int maxConnections() {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean) {
+                long fds = ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                        .getMaxFileDescriptorCount();
+                return (int) Math.max(1, Math.min(Integer.MAX_VALUE, fds - Math.max(64, fds / 20)));
+            }
+            return 1024;
+        }
+    }
+
+    /** A builder holding the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** These settings, to change some of them. */
+    public Builder toBuilder() {
+        return builder().bind(bind).tcpPort(tcpPort).udpPort(udpPort).maxLineLength(maxLineLength)
+                .quietPeriod(quietPeriod).maxDatagramSize(maxDatagramSize).udpReceiveBuffer(udpReceiveBuffer)
+                .drainTimeout(drainTimeout).maxConnections(maxConnections).idleTimeout(idleTimeout)
+                .writeBufferSize(writeBufferSize).transport(transport).addressFilter(addressFilter)
+                .metricsPort(metricsPort).tls(tls).udpReplyRate(udpReplyRate).log(log);
+    }
+
+    /** Settings one at a time, from the defaults; see the record's components for what each means. */
+    public static final class Builder {
+        private InetAddress bind;
+        private int tcpPort = Defaults.PORT;
+        private int udpPort = Defaults.PORT;
+        private int maxLineLength = Defaults.MAX_LINE_LENGTH;
+        private Duration quietPeriod = Durations.parse(Defaults.QUIET_PERIOD);
+        private int maxDatagramSize = Defaults.MAX_DATAGRAM_SIZE;
+        private int udpReceiveBuffer = Defaults.UDP_RECEIVE_BUFFER;
+        private Duration drainTimeout = Durations.parse(Defaults.DRAIN_TIMEOUT);
+        private int maxConnections = Defaults.maxConnections();
+        private Duration idleTimeout = Durations.parse(Defaults.IDLE_TIMEOUT);
+        private int writeBufferSize = Defaults.WRITE_BUFFER_SIZE;
+        private Transport transport = Transport.AUTO;
+        private AddressFilter addressFilter = AddressFilter.of(List.of(), List.of());
+        private Integer metricsPort;
+        private TlsSettings tls;
+        private int udpReplyRate = Defaults.UDP_REPLY_RATE;
+        private LogSettings log = new LogSettings("INFO", LogFormat.TEXT, null);
+
+        private Builder() {}
+
+        public Builder bind(InetAddress value) {
+            bind = value;
+            return this;
+        }
+
+        /** The TCP and the UDP port at once. */
+        public Builder port(int value) {
+            return tcpPort(value).udpPort(value);
+        }
+
+        public Builder tcpPort(int value) {
+            tcpPort = value;
+            return this;
+        }
+
+        public Builder udpPort(int value) {
+            udpPort = value;
+            return this;
+        }
+
+        public Builder maxLineLength(int value) {
+            maxLineLength = value;
+            return this;
+        }
+
+        public Builder quietPeriod(Duration value) {
+            quietPeriod = value;
+            return this;
+        }
+
+        public Builder maxDatagramSize(int value) {
+            maxDatagramSize = value;
+            return this;
+        }
+
+        public Builder udpReceiveBuffer(int value) {
+            udpReceiveBuffer = value;
+            return this;
+        }
+
+        public Builder drainTimeout(Duration value) {
+            drainTimeout = value;
+            return this;
+        }
+
+        public Builder maxConnections(int value) {
+            maxConnections = value;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration value) {
+            idleTimeout = value;
+            return this;
+        }
+
+        public Builder writeBufferSize(int value) {
+            writeBufferSize = value;
+            return this;
+        }
+
+        public Builder transport(Transport value) {
+            transport = value;
+            return this;
+        }
+
+        public Builder addressFilter(AddressFilter value) {
+            addressFilter = value;
+            return this;
+        }
+
+        public Builder metricsPort(Integer value) {
+            metricsPort = value;
+            return this;
+        }
+
+        public Builder tls(TlsSettings value) {
+            tls = value;
+            return this;
+        }
+
+        public Builder udpReplyRate(int value) {
+            udpReplyRate = value;
+            return this;
+        }
+
+        public Builder log(LogSettings value) {
+            log = value;
+            return this;
+        }
+
+        public ServerSettings build() {
+            return new ServerSettings(bind, tcpPort, udpPort, maxLineLength, quietPeriod, maxDatagramSize,
+                    udpReceiveBuffer, drainTimeout, maxConnections, idleTimeout, writeBufferSize, transport,
+                    addressFilter, metricsPort, tls, udpReplyRate, log);
+        }
     }
 
     public InetSocketAddress tcpAddress() {

@@ -40,17 +40,28 @@ class ServerCommandLineTest {
         assertEquals(65_507, s.maxDatagramSize());
         assertEquals(4 * 1024 * 1024, s.udpReceiveBuffer());
         assertEquals(Duration.ofSeconds(5), s.drainTimeout());
-        assertEquals(ServerCommandLine.defaultMaxConnections(), s.maxConnections());
+        assertEquals(ServerSettings.Defaults.maxConnections(), s.maxConnections());
         assertEquals(Duration.ofMinutes(5), s.idleTimeout());
         assertEquals(64 * 1024, s.writeBufferSize());
         assertEquals(Transport.AUTO, s.transport());
     }
 
     @Test
+    void settingsBuildWithoutTheCommandLineAndItsDefaultsAreTheBuildersOwn() {
+        assertEquals(ServerSettings.builder().build(), parse(Map.of()));
+        ServerSettings changed = ServerSettings.builder().port(0).idleTimeout(Duration.ofSeconds(2)).build();
+        assertEquals(0, changed.tcpPort());
+        assertEquals(0, changed.udpPort());
+        assertEquals(Duration.ofSeconds(2), changed.idleTimeout());
+        assertEquals(changed, changed.toBuilder().build());
+        assertEquals(ServerSettings.builder().build().log(), parse(Map.of("UPPERCASE_LOG_LEVEL", "info")).log());
+    }
+
+    @Test
     void theDefaultConnectionLimitLeavesHeadroomUnderTheDescriptorLimit() {
         long fds = ((com.sun.management.UnixOperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
-        int max = ServerCommandLine.defaultMaxConnections();
+        int max = ServerSettings.Defaults.maxConnections();
         assertTrue(max > 0 && max <= fds - 64, max + " of " + fds);
     }
 

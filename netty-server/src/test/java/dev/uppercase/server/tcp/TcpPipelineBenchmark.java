@@ -1,6 +1,5 @@
 package dev.uppercase.server.tcp;
 
-import dev.uppercase.server.config.ServerCommandLine;
 import dev.uppercase.server.config.ServerSettings;
 import dev.uppercase.server.ops.ServerStats;
 import io.netty.buffer.ByteBuf;
@@ -11,7 +10,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -50,8 +48,7 @@ public class TcpPipelineBenchmark {
 
     @Setup
     public void setUp() {
-        ServerSettings settings =
-                ServerCommandLine.parse(new String[] {"--bind", "127.0.0.1", "--port", "0"}, Map.of());
+        ServerSettings settings = ServerSettings.builder().port(0).build();
         ServerStats stats = new ServerStats();
         ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), stats);
         TcpServerInitializer initializer = new TcpServerInitializer(settings,

@@ -4,14 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.uppercase.server.config.ServerCommandLine;
+import dev.uppercase.server.config.ServerSettings;
 import dev.uppercase.server.ops.ServerStats;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DatagramUppercaseHandlerTest {
@@ -22,7 +21,7 @@ class DatagramUppercaseHandlerTest {
 
     private EmbeddedChannel channel() {
         return new EmbeddedChannel(new DatagramUppercaseHandler(
-                ServerCommandLine.parse(new String[] {"--max-datagram-size", "12"}, Map.of()), stats));
+                ServerSettings.builder().maxDatagramSize(12).build(), stats));
     }
 
     private static DatagramPacket datagram(String text) {
