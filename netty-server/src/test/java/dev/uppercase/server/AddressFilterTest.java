@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.uppercase.server.config.AddressFilter;
 import dev.uppercase.server.config.ServerCommandLine;
 import dev.uppercase.server.config.ServerSettings;
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.Await;
 import java.io.IOException;
@@ -44,7 +45,8 @@ class AddressFilterTest {
                 PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
             assertEquals("ALLOWED\n", c.send("allowed\n").readLine());
             assertEquals("ALLOWED", UdpServerTest.exchange(server.udpAddress(), "allowed"));
-            assertEquals(0, server.stats().connectionsFiltered() + server.stats().datagramsFiltered());
+            assertEquals(0, server.stats().get(Counter.CONNECTIONS_FILTERED)
+                    + server.stats().get(Counter.DATAGRAMS_FILTERED));
         }
     }
 
@@ -70,8 +72,10 @@ class AddressFilterTest {
             assertThrows(SocketTimeoutException.class,
                     () -> UdpServerTest.exchange(server.udpAddress(), "refused?".getBytes(), 500));
             Await.until("both refusals counted",
-                    () -> server.stats().connectionsFiltered() == 1 && server.stats().datagramsFiltered() == 1);
-            assertEquals(0, server.stats().connectionsOpened(), "a refused connection is not an opened one");
+                    () -> server.stats().get(Counter.CONNECTIONS_FILTERED) == 1
+                            && server.stats().get(Counter.DATAGRAMS_FILTERED) == 1);
+            assertEquals(0, server.stats().get(Counter.CONNECTIONS_OPENED),
+                    "a refused connection is not an opened one");
         }
     }
 

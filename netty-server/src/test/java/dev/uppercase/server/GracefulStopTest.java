@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.Await;
 import java.io.IOException;
@@ -36,7 +37,7 @@ class GracefulStopTest {
                 lines.append("line ").append(i).append('\n');
             }
             c.send(lines.toString());
-            Await.until("the server has read every line", () -> server.stats().linesReceived() == 20_000);
+            Await.until("the server has read every line", () -> server.stats().get(Counter.LINES_IN) == 20_000);
             stop = CompletableFuture.runAsync(server::close);
 
             // The client has read nothing yet: every reply is still in flight. All arrive, in order, then a clean end.
@@ -58,7 +59,7 @@ class GracefulStopTest {
         CompletableFuture<Void> stop;
         try {
             c.send("whole\npartial, no newline"); // one small write: one segment, read in one go
-            Await.until("the server has read the first line", () -> server.stats().linesReceived() == 1);
+            Await.until("the server has read the first line", () -> server.stats().get(Counter.LINES_IN) == 1);
             stop = CompletableFuture.runAsync(server::close);
             assertEquals("WHOLE\nPARTIAL, NO NEWLINE", c.readToEnd());
         } finally {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uppercase.codec.ErrorReplies;
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.tcp.TcpServerInitializer;
 import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.Await;
@@ -40,7 +41,7 @@ class LimitsTest {
                     assertEquals(ErrorReplies.tooManyConnections(3), fourth.readLine());
                     assertNull(fourth.readLine(), "then closed");
                 }
-                assertEquals(1, server.stats().connectionsRejected());
+                assertEquals(1, server.stats().get(Counter.CONNECTIONS_REJECTED));
                 assertEquals("STILL SERVED\n", admitted.get(0).send("still served\n").readLine());
 
                 admitted.remove(0).close();
@@ -65,7 +66,7 @@ class LimitsTest {
                 assertNull(silent.readLine());
             }
             assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(300), "not before the timeout");
-            assertEquals(1, server.stats().idleClosed());
+            assertEquals(1, server.stats().get(Counter.IDLE_CLOSED));
         }
     }
 
@@ -105,7 +106,7 @@ class LimitsTest {
                 i++;
                 Thread.sleep(100); // a line every 100 ms: a stall of almost 2 s would be needed to miss the timeout
             }
-            assertEquals(0, server.stats().idleClosed());
+            assertEquals(0, server.stats().get(Counter.IDLE_CLOSED));
         }
     }
 
@@ -162,7 +163,7 @@ class LimitsTest {
                 }
             }
             // What the server took from it is what the kernel's socket buffers hold (MiBs on loopback), not 512 MiB.
-            long answered = server.stats().linesReceived() - 100;
+            long answered = server.stats().get(Counter.LINES_IN) - 100;
             assertTrue(answered < lines / 8, answered + " of " + lines
                     + " lines read from a client that reads nothing");
             assertTrue(!sender.isDone(), "512 MiB cannot have gone into a server that stopped reading");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uppercase.server.http.HttpEndpointHandler;
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.Await;
 import dev.uppercase.testing.TestCertificates;
@@ -78,7 +79,15 @@ class MetricsAndHealthTest {
             assertEquals(8.0 + 3 + 22, m.get("uppercase_bytes_in_total"));
             assertEquals(2.0, m.get("uppercase_datagrams_in_total"));
             assertEquals(2.0, m.get("uppercase_datagrams_out_total"));
-            assertEquals(0.0, m.get("uppercase_datagrams_dropped_total"));
+            for (Counter counter : Counter.values()) { // each declared once, each exported
+                String key = counter.metric() + "_total" + (counter.labelName().isEmpty() ? ""
+                        : "{" + counter.labelName() + "=\"" + counter.labelValue() + "\"}");
+                assertTrue(m.containsKey(key), key);
+            }
+            for (String reason : new String[] {"too_large", "filtered", "rate_limited"}) {
+                assertEquals(0.0, m.get("uppercase_datagrams_dropped_total{reason=\"" + reason + "\"}"), reason);
+            }
+            assertEquals(0.0, m.get("uppercase_errors_total{kind=\"internal\"}"));
             assertTrue(m.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes")), "JVM metrics");
             assertTrue(m.keySet().stream().anyMatch(k -> k.startsWith("netty_")), "Netty metrics");
         }
@@ -117,14 +126,16 @@ class MetricsAndHealthTest {
                     socket.send(new DatagramPacket(new byte[] {'x'}, 1, server.udpAddress()));
                 }
                 Await.until("every datagram handled",
-                        () -> server.stats().datagramsAnswered() + server.stats().datagramsRateLimited() == 5);
+                        () -> server.stats().get(Counter.DATAGRAMS_OUT)
+                                + server.stats().get(Counter.DATAGRAMS_RATE_LIMITED) == 5);
             }
             Map<String, Double> m = parse(get(server, "/metrics").body());
             assertEquals(1.0, m.get("uppercase_errors_total{kind=\"tls_handshake\"}"));
             assertEquals(5.0, m.get("uppercase_datagrams_in_total"));
-            assertTrue(server.stats().datagramsRateLimited() >= 1, "a burst of 1: the rest are over the rate");
-            assertEquals((double) server.stats().datagramsRateLimited(), m.get("uppercase_datagrams_dropped_total"));
-            assertEquals(5.0 - server.stats().datagramsRateLimited(), m.get("uppercase_datagrams_out_total"));
+            long rateLimited = server.stats().get(Counter.DATAGRAMS_RATE_LIMITED);
+            assertTrue(rateLimited >= 1, "a burst of 1: the rest are over the rate");
+            assertEquals((double) rateLimited, m.get("uppercase_datagrams_dropped_total{reason=\"rate_limited\"}"));
+            assertEquals(5.0 - rateLimited, m.get("uppercase_datagrams_out_total"));
         }
     }
 

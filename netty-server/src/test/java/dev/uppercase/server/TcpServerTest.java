@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.uppercase.codec.ErrorReplies;
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.transport.Transport;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -126,7 +127,7 @@ class TcpServerTest {
             assertEquals(ErrorReplies.lineTooLong(MAX_LINE), c.readLine());
             assertEquals("AFTER\n", c.readLine());
         }
-        assertEquals(1, server.stats().linesTooLong());
+        assertEquals(1, server.stats().get(Counter.LINES_TOO_LONG));
     }
 
     @Test

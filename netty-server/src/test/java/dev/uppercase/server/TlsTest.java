@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uppercase.codec.ErrorReplies;
 import dev.uppercase.server.config.ServerSettings.TlsSettings;
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.tls.ServerTls;
 import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.Await;
@@ -83,7 +84,7 @@ class TlsTest {
             assertEquals("HELLO OVER TLS\n", c.readLine());
             assertEquals("WÖRLD\r\n", c.readLine());
             assertEquals(protocol, ((SSLSocket) c.socket()).getSession().getProtocol());
-            assertEquals(2, server.stats().linesReceived());
+            assertEquals(2, server.stats().get(Counter.LINES_IN));
         }
     }
 
@@ -119,7 +120,7 @@ class TlsTest {
             c.send("hello\n");
             assertEquals(ErrorReplies.tlsRequired(), c.readLine());
             assertNull(c.readLine());
-            assertEquals(1, server.stats().tlsFailed());
+            assertEquals(1, server.stats().get(Counter.TLS_FAILED));
             assertEquals("STILL SERVING\n", CompletableFuture.supplyAsync(() -> exchangeOverTls(server)).join());
         }
     }
@@ -141,7 +142,7 @@ class TlsTest {
             }
             long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertTrue(waitedMillis >= 300, "closed after " + waitedMillis + " ms");
-            Await.until("the failure is counted", () -> server.stats().tlsFailed() == 1);
+            Await.until("the failure is counted", () -> server.stats().get(Counter.TLS_FAILED) == 1);
         }
     }
 
@@ -170,8 +171,8 @@ class TlsTest {
                     });
                 }
             }
-            Await.until("both refusals counted", () -> server.stats().tlsFailed() == 2);
-            assertEquals(0, server.stats().linesReceived());
+            Await.until("both refusals counted", () -> server.stats().get(Counter.TLS_FAILED) == 2);
+            assertEquals(0, server.stats().get(Counter.LINES_IN));
         }
     }
 
@@ -184,7 +185,7 @@ class TlsTest {
                 assertEquals(ErrorReplies.tooManyConnections(1), tls.readLine());
                 assertNull(tls.readLine());
             }
-            assertEquals(1, server.stats().connectionsRejected());
+            assertEquals(1, server.stats().get(Counter.CONNECTIONS_REJECTED));
         }
     }
 

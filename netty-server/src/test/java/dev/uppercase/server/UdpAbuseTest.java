@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uppercase.codec.Datagrams;
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.Await;
 import java.net.DatagramPacket;
@@ -54,7 +55,8 @@ class UdpAbuseTest {
                 assertThrows(SocketTimeoutException.class, () -> UdpServerTest.exchange(server.udpAddress(), request,
                         300));
                 long expected = ++dropped;
-                Await.until("the dropped reply is counted", () -> server.stats().repliesTooLarge() == expected);
+                Await.until("the dropped reply is counted",
+                        () -> server.stats().get(Counter.REPLIES_TOO_LARGE) == expected);
             }
             assertEquals("NEXT", UdpServerTest.exchange(server.udpAddress(), "next"));
         }
@@ -64,7 +66,7 @@ class UdpAbuseTest {
     void aDatagramFloodDoesNotStarveTcpAndUdpServesAfterIt() throws Exception {
         Process flood = DatagramFlood.start(server.udpAddress(), 5_000_000); // never reads its replies
         try (PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
-            Await.until("the flood to be under way", () -> server.stats().datagramsAnswered() > 10_000);
+            Await.until("the flood to be under way", () -> server.stats().get(Counter.DATAGRAMS_OUT) > 10_000);
             for (int i = 0; i < 200; i++) {
                 assertEquals("TCP " + i + "\n", c.send("tcp " + i + "\n").readLine());
             }
@@ -102,13 +104,13 @@ class UdpAbuseTest {
                 byte[] request = ("flood " + i).getBytes(StandardCharsets.UTF_8);
                 socket.send(new DatagramPacket(request, request.length, limited.udpAddress()));
             }
-            Await.until("every datagram is answered or dropped", () -> limited.stats().datagramsAnswered()
-                    + limited.stats().datagramsRateLimited() == 10);
+            Await.until("every datagram is answered or dropped", () -> limited.stats().get(Counter.DATAGRAMS_OUT)
+                    + limited.stats().get(Counter.DATAGRAMS_RATE_LIMITED) == 10);
             long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            long answered = limited.stats().datagramsAnswered();
+            long answered = limited.stats().get(Counter.DATAGRAMS_OUT);
             // Two at once, then one per 500 ms: more only if the sending itself took that long.
             assertTrue(answered >= 2 && answered <= 2 + elapsedMillis / 500, answered + " in " + elapsedMillis + " ms");
-            assertEquals(10 - answered, limited.stats().datagramsRateLimited());
+            assertEquals(10 - answered, limited.stats().get(Counter.DATAGRAMS_RATE_LIMITED));
             byte[] buffer = new byte[100];
             for (long i = 0; i < answered; i++) {
                 DatagramPacket reply = new DatagramPacket(buffer, buffer.length);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.uppercase.codec.Datagrams;
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.Await;
 import java.net.DatagramPacket;
@@ -88,7 +89,7 @@ class UdpServerTest {
         // 'ΐ' is 2 bytes and upper-cases to 6: 30,000 of them would need a 180,000-byte reply.
         byte[] request = "ΐ".repeat(30_000).getBytes(StandardCharsets.UTF_8);
         assertThrows(SocketTimeoutException.class, () -> exchange(address, request, 500));
-        Await.until("the dropped reply is counted", () -> server.stats().repliesTooLarge() == 1);
+        Await.until("the dropped reply is counted", () -> server.stats().get(Counter.REPLIES_TOO_LARGE) == 1);
         assertEquals("STILL SERVING", exchange(address, "still serving"));
     }
 

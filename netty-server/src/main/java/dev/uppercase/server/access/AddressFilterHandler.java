@@ -1,6 +1,7 @@
 package dev.uppercase.server.access;
 
 import dev.uppercase.server.config.AddressFilter;
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.ServerStats;
 import dev.uppercase.server.ops.WarningThrottle;
 import io.netty.channel.ChannelFuture;
@@ -36,7 +37,7 @@ public final class AddressFilterHandler extends AbstractRemoteAddressFilter<Inet
 
     @Override
     protected ChannelFuture channelRejected(ChannelHandlerContext ctx, InetSocketAddress remoteAddress) {
-        stats.countConnectionFiltered();
+        stats.add(Counter.CONNECTIONS_FILTERED);
         refusedWarning.warn("refused a connection from {}: not allowed ({})", remoteAddress, filter);
         return null; // closed without a word
     }

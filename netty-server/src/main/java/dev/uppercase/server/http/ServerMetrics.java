@@ -1,5 +1,6 @@
 package dev.uppercase.server.http;
 
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.ServerStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -18,7 +19,6 @@ import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.channel.EventLoopGroup;
 import java.util.Map;
 import java.util.function.IntSupplier;
-import java.util.function.ToDoubleFunction;
 
 /** The server's counters, the JVM's and Netty's, in a Prometheus registry (Micrometer). */
 public final class ServerMetrics {
@@ -27,29 +27,16 @@ public final class ServerMetrics {
 
     /** @param groups each event-loop group by the name its metrics are tagged with ({@code group="tcp"}) */
     public ServerMetrics(ServerStats stats, IntSupplier activeConnections, Map<String, EventLoopGroup> groups) {
-        counter("uppercase_connections_opened", "TCP and TLS connections accepted and served", stats,
-                ServerStats::connectionsOpened);
-        counter("uppercase_connections_rejected", "TCP connections turned away at the connection limit", stats,
-                ServerStats::connectionsRejected);
-        counter("uppercase_connections_filtered", "TCP connections refused by --allow/--deny", stats,
-                ServerStats::connectionsFiltered);
+        for (Counter counter : Counter.values()) {
+            FunctionCounter.Builder<ServerStats> meter = FunctionCounter.builder(counter.metric(), stats,
+                    s -> s.get(counter)).description(counter.help());
+            if (!counter.labelName().isEmpty()) {
+                meter.tag(counter.labelName(), counter.labelValue());
+            }
+            meter.register(registry);
+        }
         Gauge.builder("uppercase_connections_active", activeConnections, IntSupplier::getAsInt)
                 .description("TCP connections open now").strongReference(true).register(registry);
-        counter("uppercase_lines_in", "TCP request lines answered", stats, ServerStats::linesReceived);
-        counter("uppercase_bytes_in", "TCP bytes received", stats, ServerStats::bytesIn);
-        counter("uppercase_bytes_out", "TCP bytes sent", stats, ServerStats::bytesOut);
-        counter("uppercase_datagrams_in", "UDP datagrams received", stats, ServerStats::datagramsReceived);
-        counter("uppercase_datagrams_out", "UDP replies sent", stats, ServerStats::datagramsAnswered);
-        counter("uppercase_datagrams_dropped", "UDP datagrams over the size limit, from a filtered source, or over "
-                + "their source's reply rate", stats,
-                s -> s.datagramsTooLarge() + s.datagramsFiltered() + s.datagramsRateLimited());
-        counter("uppercase_replies_too_large", "UDP replies not sent: over the datagram size limit", stats,
-                ServerStats::repliesTooLarge);
-        errors("line_too_long", stats, ServerStats::linesTooLong);
-        errors("idle_close", stats, ServerStats::idleClosed);
-        errors("decode_replaced", stats, ServerStats::decodeReplaced);
-        errors("tls_handshake", stats, ServerStats::tlsFailed);
-        errors("internal", stats, ServerStats::internalErrors);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -60,15 +47,6 @@ public final class ServerMetrics {
         }
         // Netty's binder names its gauges the same for every group: untagged, the second group's would be dropped.
         groups.forEach((name, group) -> new NettyEventExecutorMetrics(group, Tags.of("group", name)).bindTo(registry));
-    }
-
-    private void counter(String name, String description, ServerStats stats, ToDoubleFunction<ServerStats> value) {
-        FunctionCounter.builder(name, stats, value).description(description).register(registry);
-    }
-
-    private void errors(String kind, ServerStats stats, ToDoubleFunction<ServerStats> value) {
-        FunctionCounter.builder("uppercase_errors", stats, value).tag("kind", kind)
-                .description("Inputs answered with an error or closed, by kind").register(registry);
     }
 
     /** The Prometheus text exposition of every meter. */

@@ -1,5 +1,6 @@
 package dev.uppercase.server.tcp;
 
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.ServerStats;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
@@ -19,7 +20,7 @@ final class ByteCounter extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf) {
-            stats.countBytesIn(((ByteBuf) msg).readableBytes());
+            stats.add(Counter.BYTES_IN, ((ByteBuf) msg).readableBytes());
         }
         ctx.fireChannelRead(msg);
     }
@@ -27,7 +28,7 @@ final class ByteCounter extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof ByteBuf) {
-            stats.countBytesOut(((ByteBuf) msg).readableBytes());
+            stats.add(Counter.BYTES_OUT, ((ByteBuf) msg).readableBytes());
         }
         ctx.write(msg, promise);
     }

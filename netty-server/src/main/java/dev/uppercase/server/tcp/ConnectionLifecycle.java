@@ -3,6 +3,7 @@ package dev.uppercase.server.tcp;
 import dev.uppercase.cli.Durations;
 import dev.uppercase.codec.ErrorReplies;
 import dev.uppercase.codec.Uppercase;
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.ServerStats;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -98,7 +99,7 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
             return false;
         }
         shared.connections.add(ch);
-        shared.stats.countConnectionOpened();
+        shared.stats.add(Counter.CONNECTIONS_OPENED);
         if (log.isDebugEnabled()) {
             logOpenAndClose(ch);
         }
@@ -141,7 +142,7 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
 
     /** Closes the connection for sending no complete line for the idle timeout, after a line saying so. */
     private void idleTimeout() {
-        shared.stats.countIdleClose();
+        shared.stats.add(Counter.IDLE_CLOSED);
         log.debug("closing connection from {}: idle timeout", ctx.channel().remoteAddress());
         ctx.writeAndFlush(Unpooled.wrappedBuffer(shared.idleTimeout)).addListener(ChannelFutureListener.CLOSE);
     }
@@ -211,7 +212,7 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
             return;
         }
         failed = true;
-        shared.stats.countInternalError();
+        shared.stats.add(Counter.INTERNAL_ERRORS);
         log.warn("closing connection from {} after an error: {}", ctx.channel().remoteAddress(), cause.toString(),
                 cause);
         // The socket still carries bytes: the replies already made are out (the UppercaseHandler wrote its batch

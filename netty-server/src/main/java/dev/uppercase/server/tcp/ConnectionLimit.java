@@ -1,5 +1,6 @@
 package dev.uppercase.server.tcp;
 
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.ServerStats;
 import dev.uppercase.server.ops.WarningThrottle;
 import io.netty.channel.Channel;
@@ -37,7 +38,7 @@ public final class ConnectionLimit {
     boolean tryOpen(Channel ch) {
         if (open.incrementAndGet() > max) {
             open.decrementAndGet();
-            stats.countConnectionRejected();
+            stats.add(Counter.CONNECTIONS_REJECTED);
             rejectedWarning.warn("refused a connection from {}: at the limit of {} connections", ch.remoteAddress(),
                     max);
             return false;

@@ -2,6 +2,7 @@ package dev.uppercase.server.tcp;
 
 import dev.uppercase.codec.ErrorReplies;
 import dev.uppercase.codec.Uppercase;
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.ServerStats;
 import dev.uppercase.server.ops.WarningThrottle;
 import io.netty.buffer.ByteBuf;
@@ -102,11 +103,11 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
     private void endBatch(ChannelHandlerContext ctx) {
         writeReply(ctx);
         if (linesInBatch > 0) {
-            shared.stats.countLines(linesInBatch);
+            shared.stats.add(Counter.LINES_IN, linesInBatch);
             linesInBatch = 0;
         }
         if (replacedInBatch > 0) {
-            shared.stats.countDecodeReplaced(replacedInBatch);
+            shared.stats.add(Counter.DECODE_REPLACED, replacedInBatch);
             replacedInBatch = 0;
         }
     }
@@ -122,7 +123,7 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
-            shared.stats.countLineTooLong();
+            shared.stats.add(Counter.LINES_TOO_LONG);
             shared.tooLongWarning.warn("line too long from {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
             replyBuffer(ctx, 0).writeBytes(shared.lineTooLong); // in its place among the replies
             return;

@@ -1,5 +1,6 @@
 package dev.uppercase.server.tls;
 
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.ServerStats;
 import dev.uppercase.server.ops.WarningThrottle;
 import io.netty.channel.ChannelHandlerContext;
@@ -69,7 +70,7 @@ public final class TlsSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         failureCounted = true;
-        stats.countTlsFailure();
+        stats.add(Counter.TLS_FAILED);
         Object[] args = new Object[details.length + 1];
         args[0] = ctx.channel().remoteAddress();
         System.arraycopy(details, 0, args, 1, details.length);

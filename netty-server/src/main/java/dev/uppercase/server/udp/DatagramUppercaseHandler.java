@@ -4,6 +4,7 @@ import dev.uppercase.codec.EmptyDatagrams;
 import dev.uppercase.codec.Uppercase;
 import dev.uppercase.server.config.AddressFilter;
 import dev.uppercase.server.config.ServerSettings;
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.ServerStats;
 import dev.uppercase.server.ops.WarningThrottle;
 import io.netty.buffer.ByteBuf;
@@ -42,14 +43,14 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket request) throws IOException {
-        stats.countDatagramReceived();
+        stats.add(Counter.DATAGRAMS_IN);
         if (!addressFilter.accepts(request.sender())) {
-            stats.countDatagramFiltered(); // never answered: no reply to a source that is filtered
+            stats.add(Counter.DATAGRAMS_FILTERED); // never answered: no reply to a source that is filtered
             dropWarning.warn("dropped a datagram from {}: not allowed ({})", request.sender(), addressFilter);
             return;
         }
         if (rateLimit != null && !rateLimit.tryAcquire(request.sender().getAddress())) {
-            stats.countDatagramRateLimited();
+            stats.add(Counter.DATAGRAMS_RATE_LIMITED);
             dropWarning.warn("dropped a datagram from {}: over {} replies per second to one address",
                     request.sender(), replyRate);
             return;
@@ -57,11 +58,11 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
         ByteBuf content = request.content();
         if (!content.isReadable()) {
             EmptyDatagrams.send(ctx.channel(), request.sender());
-            stats.countDatagramAnswered();
+            stats.add(Counter.DATAGRAMS_OUT);
             return;
         }
         if (content.readableBytes() > maxDatagramSize) {
-            stats.countDatagramTooLarge();
+            stats.add(Counter.DATAGRAMS_TOO_LARGE);
             dropWarning.warn("dropped a datagram from {} over {} bytes", request.sender(), maxDatagramSize);
             return;
         }
@@ -71,13 +72,13 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
         int replyBytes = Uppercase.writeUtf8(out, text);
         if (replyBytes > maxDatagramSize) {
             out.release();
-            stats.countReplyTooLarge();
+            stats.add(Counter.REPLIES_TOO_LARGE);
             dropWarning.warn("no reply to {}: its upper case is {} bytes, over the {} byte limit",
                     request.sender(), replyBytes, maxDatagramSize);
             return;
         }
         ctx.write(new DatagramPacket(out, request.sender()), ctx.voidPromise());
-        stats.countDatagramAnswered();
+        stats.add(Counter.DATAGRAMS_OUT);
     }
 
     @Override

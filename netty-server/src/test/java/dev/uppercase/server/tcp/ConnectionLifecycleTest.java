@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uppercase.codec.ErrorReplies;
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.ServerStats;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -62,7 +63,7 @@ class ConnectionLifecycleTest {
     void takesAPlaceUnderTheLimitAndGivesItBackOnceWhenTheConnectionCloses() {
         EmbeddedChannel ch = admitted();
         assertEquals(1, connections.size(), "among the connections a stop drains");
-        assertEquals(1, stats.connectionsOpened());
+        assertEquals(1, stats.get(Counter.CONNECTIONS_OPENED));
         assertFalse(limit.tryOpen(new EmbeddedChannel()), "the one place is taken");
         ch.close();
         EmbeddedChannel next = new EmbeddedChannel();
@@ -79,7 +80,7 @@ class ConnectionLifecycleTest {
         assertFalse(new ConnectionLifecycle(shared(Duration.ZERO), null, null).admit(second));
         assertEquals(ErrorReplies.tooManyConnections(1), nextOutbound(second));
         assertFalse(second.isOpen());
-        assertEquals(1, stats.connectionsRejected());
+        assertEquals(1, stats.get(Counter.CONNECTIONS_REJECTED));
         first.finishAndReleaseAll();
         second.finishAndReleaseAll();
     }
@@ -144,7 +145,7 @@ class ConnectionLifecycleTest {
         ch.runScheduledPendingTasks();
         assertEquals(ErrorReplies.idleTimeout(10_000), nextOutbound(ch));
         assertFalse(ch.isOpen());
-        assertEquals(1, stats.idleClosed());
+        assertEquals(1, stats.get(Counter.IDLE_CLOSED));
         assertEquals(-1, ch.runScheduledPendingTasks(), "no connection left: the loop keeps no timer");
         ch.finishAndReleaseAll();
     }
@@ -154,7 +155,7 @@ class ConnectionLifecycleTest {
         EmbeddedChannel ch = idleChannel(Duration.ofMillis(300));
         ch.close();
         assertEquals(-1, ch.runScheduledPendingTasks(), "its clock stopped with it");
-        assertEquals(0, stats.idleClosed());
+        assertEquals(0, stats.get(Counter.IDLE_CLOSED));
         ch.finishAndReleaseAll();
     }
 
@@ -214,7 +215,7 @@ class ConnectionLifecycleTest {
         assertEquals("ONE\n", nextOutbound(ch));
         assertEquals(ErrorReplies.internalError(), nextOutbound(ch));
         assertFalse(ch.isOpen(), "closed once the error line is out");
-        assertEquals(1, stats.internalErrors());
+        assertEquals(1, stats.get(Counter.INTERNAL_ERRORS));
         assertFalse(ch.finishAndReleaseAll());
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uppercase.codec.ErrorReplies;
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.ServerStats;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -43,7 +44,7 @@ class UppercaseHandlerTest {
         EmbeddedChannel ch = channel(1024);
         ch.writeInbound("istanbul straße\r\n");
         assertEquals("ISTANBUL STRASSE\r\n", nextOutbound(ch));
-        assertEquals(1, stats.linesReceived());
+        assertEquals(1, stats.get(Counter.LINES_IN));
         assertEquals(List.of("istanbul straße\r\n"), passedOn(ch), "the frame answered goes on");
         assertFalse(ch.finishAndReleaseAll());
     }
@@ -60,12 +61,12 @@ class UppercaseHandlerTest {
         });
         ch.pipeline().fireChannelRead("one\n").fireChannelRead("τωο\r\n").fireChannelRead("\n");
         assertNull(ch.readOutbound(), "nothing before the end of the batch");
-        assertEquals(0, stats.linesReceived(), "counted once per batch");
+        assertEquals(0, stats.get(Counter.LINES_IN), "counted once per batch");
         ch.pipeline().fireChannelReadComplete();
         assertEquals(1, flushes[0]);
         assertEquals("ONE\nΤΩΟ\r\n\n", nextOutbound(ch));
         assertNull(ch.readOutbound());
-        assertEquals(3, stats.linesReceived());
+        assertEquals(3, stats.get(Counter.LINES_IN));
         assertEquals(3, passedOn(ch).size());
         assertFalse(ch.finishAndReleaseAll());
     }
@@ -77,7 +78,7 @@ class UppercaseHandlerTest {
         ch.pipeline().fireExceptionCaught(new IllegalStateException("a defect"));
         ch.flush(); // as whoever handles the error does
         assertEquals("MADE BEFORE\n", nextOutbound(ch), "written before whoever handles the error acts");
-        assertEquals(1, stats.linesReceived());
+        assertEquals(1, stats.get(Counter.LINES_IN));
         passedOn(ch);
         assertThrows(IllegalStateException.class, ch::checkException, "and passed on");
         assertFalse(ch.finishAndReleaseAll());
@@ -103,7 +104,7 @@ class UppercaseHandlerTest {
         ch.pipeline().fireChannelRead("after\n").fireChannelReadComplete();
         assertEquals("BEFORE\n" + ErrorReplies.lineTooLong(10) + "AFTER\n", nextOutbound(ch));
         assertTrue(ch.isOpen());
-        assertEquals(1, stats.linesTooLong());
+        assertEquals(1, stats.get(Counter.LINES_TOO_LONG));
         assertEquals(List.of("before\n", "after\n"), passedOn(ch), "the error is not passed on");
         assertFalse(ch.finishAndReleaseAll());
     }
@@ -113,7 +114,7 @@ class UppercaseHandlerTest {
         EmbeddedChannel ch = channel(1024);
         ch.writeInbound("a\uFFFDb\n", "plain\n");
         assertEquals("A\uFFFDB\nPLAIN\n", nextOutbound(ch));
-        assertEquals(1, stats.decodeReplaced());
+        assertEquals(1, stats.get(Counter.DECODE_REPLACED));
         passedOn(ch);
         assertFalse(ch.finishAndReleaseAll());
     }

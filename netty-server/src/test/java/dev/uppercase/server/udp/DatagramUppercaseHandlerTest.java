@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.uppercase.server.config.ServerSettings;
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.ServerStats;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -36,7 +37,7 @@ class DatagramUppercaseHandlerTest {
         assertEquals(SENDER, reply.recipient());
         assertEquals("STRASSE", reply.content().toString(StandardCharsets.UTF_8));
         reply.release();
-        assertEquals(1, stats.datagramsAnswered());
+        assertEquals(1, stats.get(Counter.DATAGRAMS_OUT));
         assertFalse(ch.finishAndReleaseAll());
     }
 
@@ -55,7 +56,7 @@ class DatagramUppercaseHandlerTest {
         EmbeddedChannel ch = channel();
         ch.writeInbound(datagram("ΐΐΐ")); // 6 bytes in, 18 out
         assertNull(ch.readOutbound());
-        assertEquals(1, stats.repliesTooLarge());
+        assertEquals(1, stats.get(Counter.REPLIES_TOO_LARGE));
         ch.writeInbound(datagram("ok"));
         DatagramPacket reply = ch.readOutbound();
         assertEquals("OK", reply.content().toString(StandardCharsets.UTF_8));
@@ -68,7 +69,7 @@ class DatagramUppercaseHandlerTest {
         EmbeddedChannel ch = channel();
         ch.writeInbound(datagram("thirteen byte"));
         assertNull(ch.readOutbound());
-        assertEquals(1, stats.datagramsTooLarge());
+        assertEquals(1, stats.get(Counter.DATAGRAMS_TOO_LARGE));
         assertFalse(ch.finishAndReleaseAll());
     }
 
