@@ -195,70 +195,63 @@ record ClientSettings(
         List<String> words = List.of();
 
         @Option(names = "--host", paramLabel = "HOST", defaultValue = Defaults.HOST,
-                description = "Server host (default ${DEFAULT-VALUE}). Env UPPERCASE_HOST.")
+                description = "Server host (default ${DEFAULT-VALUE}).")
         String host;
 
         @Option(names = "--port", paramLabel = "N",
                 description = "Server port, TCP or UDP (default " + Ports.DEFAULT + ", with --tls " + Ports.TLS
-                        + "). Env UPPERCASE_PORT.")
+                        +").")
         Integer port;
 
-        @Option(names = "--udp", description = "Use UDP: one datagram per line. Env UPPERCASE_UDP.")
+        @Option(names = "--udp", description = "Use UDP: one datagram per line.")
         boolean udp;
 
         @Option(names = {"-i", "--interactive"},
-                description = "Prompt for lines even when input is not a terminal. Env UPPERCASE_INTERACTIVE.")
+                description = "Prompt for lines even when input is not a terminal.")
         boolean interactive;
 
         @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = Defaults.TIMEOUT,
-                description = "UDP: wait this long for a reply before sending again (default ${DEFAULT-VALUE}). "
-                        + "Env UPPERCASE_TIMEOUT.")
+                description = "UDP: wait this long for a reply before sending again (default ${DEFAULT-VALUE}).")
         Duration timeout;
 
         @Option(names = "--tries", paramLabel = "N", defaultValue = "" + Defaults.TRIES,
-                description = "UDP: send each line at most this many times (default ${DEFAULT-VALUE}). "
-                        + "Env UPPERCASE_TRIES.")
+                description = "UDP: send each line at most this many times (default ${DEFAULT-VALUE}).")
         int tries;
 
         @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = Defaults.CONNECT_TIMEOUT,
-                description = "TCP: give up connecting after this long (default ${DEFAULT-VALUE}). "
-                        + "Env UPPERCASE_CONNECT_TIMEOUT.")
+                description = "TCP: give up connecting after this long (default ${DEFAULT-VALUE}).")
         Duration connectTimeout;
 
         @Option(names = "--reply-timeout", paramLabel = "DURATION", defaultValue = Defaults.REPLY_TIMEOUT,
                 description = "TCP: give up when replies are owed and none has come for this long "
-                        + "(default ${DEFAULT-VALUE}). Env UPPERCASE_REPLY_TIMEOUT.")
+                        + "(default ${DEFAULT-VALUE}).")
         Duration replyTimeout;
 
         @Option(names = "--max-datagram-size", paramLabel = "BYTES", defaultValue = "" + Defaults.MAX_DATAGRAM_SIZE,
-                description = "UDP: refuse a line whose datagram or reply would be larger (default ${DEFAULT-VALUE}). "
-                        + "Env UPPERCASE_MAX_DATAGRAM_SIZE.")
+                description = "UDP: refuse a line whose datagram or reply would be larger (default ${DEFAULT-VALUE}).")
         int maxDatagramSize;
 
         @Option(names = "--max-reply-length", paramLabel = "BYTES", defaultValue = "" + Defaults.MAX_REPLY_LENGTH,
-                description = "TCP: longest reply line accepted (default ${DEFAULT-VALUE}). "
-                        + "Env UPPERCASE_MAX_REPLY_LENGTH.")
+                description = "TCP: longest reply line accepted (default ${DEFAULT-VALUE}).")
         int maxReplyLength;
 
-        @Option(names = "--tls", description = "TCP over TLS (1.2 or 1.3), checking the server's certificate and name. "
-                + "Env UPPERCASE_TLS.")
+        @Option(names = "--tls", description = "TCP over TLS (1.2 or 1.3), checking the server's certificate and name.")
         boolean tls;
 
         @Option(names = "--tls-ca", paramLabel = "FILE",
                 description = "With --tls: trust the CA certificates in this PEM file (default: the JDK's trusted "
-                        + "CAs). Env UPPERCASE_TLS_CA.")
+                        + "CAs).")
         Path tlsCa;
 
         @Option(names = "--tls-cert", paramLabel = "FILE",
-                description = "With --tls: present this client certificate (PEM) when the server asks for one. "
-                        + "Env UPPERCASE_TLS_CERT.")
+                description = "With --tls: present this client certificate (PEM) when the server asks for one.")
         Path tlsCert;
 
         @Option(names = "--tls-key", paramLabel = "FILE",
-                description = "The client certificate's private key (PEM, unencrypted PKCS#8). Env UPPERCASE_TLS_KEY.")
+                description = "The client certificate's private key (PEM, unencrypted PKCS#8).")
         Path tlsKey;
 
-        @Option(names = {"-v", "--verbose"}, description = "Show stack traces of errors. Env UPPERCASE_VERBOSE.")
+        @Option(names = {"-v", "--verbose"}, description = "Show stack traces of errors.")
         boolean verbose;
 
         ClientSettings toSettings(CommandLine cl, Map<String, String> env) {

@@ -78,6 +78,9 @@ class BenchTest {
         assertEquals(0, r.exitCode());
         assertTrue(r.out().startsWith("Usage: uppercase-client bench "), r.out());
         assertTrue(r.out().contains("[MODE]") && r.out().contains("tcp-pipeline"), r.out());
+        for (String variable : new String[] {"UPPERCASE_HOST", "UPPERCASE_CONNECTIONS", "UPPERCASE_DURATION"}) {
+            assertTrue(r.out().contains("Env " + variable + "."), variable + " named in: " + r.out());
+        }
     }
 
     @Test

@@ -186,6 +186,7 @@ class ServerProcessTest {
         assertEquals(0, p.exitValue());
         assertTrue(help.startsWith("Usage: uppercase-server"), "nothing before the usage: " + help);
         assertTrue(!help.contains("WARN"), help);
+        assertTrue(help.contains("Exit codes:") && help.contains("1   the server could not start"), help);
         for (String flag : new String[] {"--port", "--tcp-port", "--udp-port", "--bind", "--max-line-length",
                 "--quiet-period", "--max-datagram-size", "--drain-timeout", "--help", "--version"}) {
             assertTrue(help.contains(flag), flag + " missing from help");

@@ -1,10 +1,13 @@
 package dev.uppercase.cli;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.TypeConversionException;
@@ -17,13 +20,34 @@ import picocli.CommandLine.TypeConversionException;
 public final class CommandLines {
     private CommandLines() {}
 
-    /** A command line for {@code command} (a picocli {@code @Command} object), its defaults from {@code env}. */
+    /**
+     * A command line for {@code command} (a picocli {@code @Command} object), its defaults from {@code env}, each
+     * option's help ending with the name of the variable that sets it (derived from the flag: never typed twice).
+     */
     public static CommandLine create(Object command, Map<String, String> env) {
         CommandLine cl = new CommandLine(command);
         cl.registerConverter(Duration.class, CommandLines::duration);
         cl.setDefaultValueProvider(spec -> spec instanceof OptionSpec
                 ? env.get(Environment.variableFor(((OptionSpec) spec).longestName())) : null);
+        nameTheVariables(cl.getCommandSpec());
         return cl;
+    }
+
+    /** Appends "Env UPPERCASE_..." to every option's help but --help's and --version's, in the options' order. */
+    private static void nameTheVariables(CommandSpec spec) {
+        List<OptionSpec> options = new ArrayList<>(spec.options());
+        options.forEach(spec::remove);
+        for (OptionSpec option : options) {
+            if (option.usageHelp() || option.versionHelp()) {
+                spec.addOption(option);
+                continue;
+            }
+            // description() gives the text with "%%" read as "%": as a description again, it must be written "%%".
+            String[] description = Arrays.stream(option.description()).map(line -> line.replace("%", "%%"))
+                    .toArray(String[]::new);
+            description[description.length - 1] += " Env " + Environment.variableFor(option.longestName()) + ".";
+            spec.addOption(option.toBuilder().description(description).build());
+        }
     }
 
     private static Duration duration(String text) {

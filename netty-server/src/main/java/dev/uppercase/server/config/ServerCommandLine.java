@@ -79,132 +79,129 @@ public final class ServerCommandLine {
                 "Answers each TCP line and each UDP datagram with its upper case (UTF-8).",
                 "Every flag can also be set by the environment variable named after it.",
                 ""
+            },
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {
+                "0:stopped by SIGTERM or SIGINT, every connection drained (or --help, --version)",
+                "1:the server could not start (a port that cannot be bound, a TLS file that cannot be read)",
+                "2:usage error (an unknown flag or a bad value)"
             })
     static final class Flags {
 
         @Option(names = "--port", paramLabel = "N", defaultValue = "" + Defaults.PORT,
-                description = "TCP and UDP port (default ${DEFAULT-VALUE}). Env UPPERCASE_PORT.")
+                description = "TCP and UDP port (default ${DEFAULT-VALUE}).")
         int port;
 
         @Option(names = "--tcp-port", paramLabel = "N",
-                description = "TCP port, overrides --port. Env UPPERCASE_TCP_PORT.")
+                description = "TCP port, overrides --port.")
         Integer tcpPort;
 
         @Option(names = "--udp-port", paramLabel = "N",
-                description = "UDP port, overrides --port. Env UPPERCASE_UDP_PORT.")
+                description = "UDP port, overrides --port.")
         Integer udpPort;
 
         @Option(names = "--bind", paramLabel = "ADDR",
-                description = "Address to listen on (default: all interfaces, IPv4 and IPv6). Env UPPERCASE_BIND.")
+                description = "Address to listen on (default: all interfaces, IPv4 and IPv6).")
         String bind;
 
         @Option(names = "--max-line-length", paramLabel = "BYTES", defaultValue = "" + Defaults.MAX_LINE_LENGTH,
-                description = "Longest TCP line, terminator not counted (default ${DEFAULT-VALUE}). "
-                        + "Env UPPERCASE_MAX_LINE_LENGTH.")
+                description = "Longest TCP line, terminator not counted (default ${DEFAULT-VALUE}).")
         int maxLineLength;
 
         @Option(names = "--quiet-period", paramLabel = "DURATION", defaultValue = Defaults.QUIET_PERIOD,
                 description = "Answer a partial line after this long without a new byte; 0 waits for the newline "
-                        + "(default ${DEFAULT-VALUE}). Env UPPERCASE_QUIET_PERIOD.")
+                        + "(default ${DEFAULT-VALUE}).")
         Duration quietPeriod;
 
         @Option(names = "--max-datagram-size", paramLabel = "BYTES", defaultValue = "" + Defaults.MAX_DATAGRAM_SIZE,
-                description = "Largest UDP request and reply (default ${DEFAULT-VALUE}). "
-                        + "Env UPPERCASE_MAX_DATAGRAM_SIZE.")
+                description = "Largest UDP request and reply (default ${DEFAULT-VALUE}).")
         int maxDatagramSize;
 
         @Option(names = "--udp-receive-buffer", paramLabel = "BYTES", defaultValue = "" + Defaults.UDP_RECEIVE_BUFFER,
                 description = "Datagrams the kernel may queue for each UDP socket while the server is busy (SO_RCVBUF; "
-                        + "Linux caps it at net.core.rmem_max; 0: the kernel's default; default ${DEFAULT-VALUE}). "
-                        + "Env UPPERCASE_UDP_RECEIVE_BUFFER.")
+                        + "Linux caps it at net.core.rmem_max; 0: the kernel's default; default ${DEFAULT-VALUE}).")
         int udpReceiveBuffer;
 
         @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = Defaults.DRAIN_TIMEOUT,
                 description = "On stop, how long to wait for replies to reach clients before closing them "
-                        + "(default ${DEFAULT-VALUE}). Env UPPERCASE_DRAIN_TIMEOUT.")
+                        + "(default ${DEFAULT-VALUE}).")
         Duration drainTimeout;
 
         @Option(names = "--max-connections", paramLabel = "N",
                 description = "Most TCP connections at once (default: the file-descriptor limit less 5%%, now "
-                        + "${DEFAULT-VALUE}). Env UPPERCASE_MAX_CONNECTIONS.")
+                        + "${DEFAULT-VALUE}).")
         int maxConnections = Defaults.maxConnections();
 
         @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = Defaults.IDLE_TIMEOUT,
                 description = "Close a connection that sends no complete line for this long; 0 never "
-                        + "(default ${DEFAULT-VALUE}). Env UPPERCASE_IDLE_TIMEOUT.")
+                        + "(default ${DEFAULT-VALUE}).")
         Duration idleTimeout;
 
         @Option(names = "--write-buffer-size", paramLabel = "BYTES", defaultValue = "" + Defaults.WRITE_BUFFER_SIZE,
                 description = "Stop reading from a client once this many reply bytes wait for it to read them "
-                        + "(default ${DEFAULT-VALUE}). Env UPPERCASE_WRITE_BUFFER_SIZE.")
+                        + "(default ${DEFAULT-VALUE}).")
         int writeBufferSize;
 
         @Option(names = "--transport", paramLabel = "NAME", defaultValue = Defaults.TRANSPORT,
                 converter = TransportConverter.class,
                 description = "I/O transport: auto, nio, epoll or io_uring (default ${DEFAULT-VALUE}: epoll on Linux, "
-                        + "else io_uring, else nio). Env UPPERCASE_TRANSPORT.")
+                        + "else io_uring, else nio).")
         Transport transport;
 
         @Option(names = "--allow", paramLabel = "CIDR", split = ",",
                 description = "Accept only these sources (IPv4/IPv6 ranges, repeatable or comma-separated; default: "
-                        + "all). Env UPPERCASE_ALLOW.")
+                        + "all).")
         List<String> allow = List.of();
 
         @Option(names = "--deny", paramLabel = "CIDR", split = ",",
-                description = "Refuse these sources, even if allowed (repeatable or comma-separated). "
-                        + "Env UPPERCASE_DENY.")
+                description = "Refuse these sources, even if allowed (repeatable or comma-separated).")
         List<String> deny = List.of();
 
         @Option(names = "--udp-reply-rate", paramLabel = "N", defaultValue = "" + Defaults.UDP_REPLY_RATE,
                 description = "Most UDP replies per second to one source address, up to N at once; the rest are "
-                        + "dropped. Bounds what spoofed requests can reflect (default ${DEFAULT-VALUE}: no limit). "
-                        + "Env UPPERCASE_UDP_REPLY_RATE.")
+                        + "dropped. Bounds what spoofed requests can reflect (default ${DEFAULT-VALUE}: no limit).")
         int udpReplyRate;
 
         @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = Defaults.LOG_LEVEL,
                 description = "trace, debug (adds a line per connection), info, warn, error or off "
-                        + "(default ${DEFAULT-VALUE}). Env UPPERCASE_LOG_LEVEL.")
+                        + "(default ${DEFAULT-VALUE}).")
         String logLevel;
 
         @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = Defaults.LOG_FORMAT,
-                description = "text, or json: one JSON object per line for log shippers (default ${DEFAULT-VALUE}). "
-                        + "Env UPPERCASE_LOG_FORMAT.")
+                description = "text, or json: one JSON object per line for log shippers (default ${DEFAULT-VALUE}).")
         String logFormat;
 
         @Option(names = "--log-config", paramLabel = "FILE",
-                description = "A logback configuration file to use instead of the built-in ones. "
-                        + "Env UPPERCASE_LOG_CONFIG.")
+                description = "A logback configuration file to use instead of the built-in ones.")
         Path logConfig;
 
         @Option(names = "--metrics-port", paramLabel = "N",
-                description = "HTTP port for /metrics (Prometheus) and /health/live, /health/ready (default: off). "
-                        + "Env UPPERCASE_METRICS_PORT.")
+                description = "HTTP port for /metrics (Prometheus) and /health/live, /health/ready (default: off).")
         Integer metricsPort;
 
         @Option(names = "--tls-port", paramLabel = "N",
                 description = "Port of a TLS listener for the same line protocol (default: off; " + Ports.TLS
                         + " is usual). "
-                        + "Needs --tls-cert and --tls-key. Env UPPERCASE_TLS_PORT.")
+                        + "Needs --tls-cert and --tls-key.")
         Integer tlsPort;
 
         @Option(names = "--tls-cert", paramLabel = "FILE",
-                description = "The TLS certificate chain, PEM. Env UPPERCASE_TLS_CERT.")
+                description = "The TLS certificate chain, PEM.")
         Path tlsCert;
 
         @Option(names = "--tls-key", paramLabel = "FILE",
-                description = "The certificate's private key, PEM, unencrypted PKCS#8 (BEGIN PRIVATE KEY). "
-                        + "Env UPPERCASE_TLS_KEY.")
+                description = "The certificate's private key, PEM, unencrypted PKCS#8 (BEGIN PRIVATE KEY).")
         Path tlsKey;
 
         @Option(names = "--tls-client-ca", paramLabel = "FILE",
                 description = "Require a client certificate signed by a CA in this PEM file (default: none "
-                        + "asked for). Env UPPERCASE_TLS_CLIENT_CA.")
+                        + "asked for).")
         Path tlsClientCa;
 
         @Option(names = "--tls-handshake-timeout", paramLabel = "DURATION",
                 defaultValue = Defaults.TLS_HANDSHAKE_TIMEOUT,
                 description = "Close a TLS connection whose handshake has not finished by then "
-                        + "(default ${DEFAULT-VALUE}). Env UPPERCASE_TLS_HANDSHAKE_TIMEOUT.")
+                        + "(default ${DEFAULT-VALUE}).")
         Duration tlsHandshakeTimeout;
 
         ServerSettings toSettings(CommandLine cl, Map<String, String> env) {
