@@ -11,10 +11,6 @@ record Line(long number, byte[] content, byte[] terminator) {
     static final byte[] CRLF = {'\r', '\n'};
     static final byte[] NONE = {};
 
-    static Line of(long number, String text) {
-        return new Line(number, text.getBytes(Uppercase.CHARSET), LF);
-    }
-
     String text() {
         return new String(content, Uppercase.CHARSET);
     }

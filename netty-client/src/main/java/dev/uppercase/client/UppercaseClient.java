@@ -1,10 +1,8 @@
 package dev.uppercase.client;
 
 import dev.uppercase.cli.CommandLines;
-import dev.uppercase.codec.ErrorReplies;
+import dev.uppercase.client.bench.Bench;
 import dev.uppercase.codec.Uppercase;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
@@ -18,27 +16,12 @@ import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
-/** The client jar: one-shot, interactive or filter mode, over TCP or UDP. See {@code --help}. */
+/**
+ * The client jar's entry point: reads the command line, runs the mode it asks for (one-shot, interactive, filter, or
+ * bench) and maps the outcome to an exit code. See {@code --help}.
+ */
 public final class UppercaseClient {
-    static final String PROMPT = "Input lowercase sentence:";
-    static final String QUIT = ":quit";
-    /** UDP datagrams in flight at once in filter mode. */
-    static final int UDP_WINDOW = 64;
-
-    private final ClientSettings settings;
-    private final InputStream in;
-    private final OutputStream out;
-    private final PrintStream err;
-    private long refused;
-    /** The server's last error line other than line-too-long: the reason it is about to close the connection. */
-    private volatile String serverError;
-
-    UppercaseClient(ClientSettings settings, InputStream in, OutputStream out, PrintStream err) {
-        this.settings = settings;
-        this.in = in;
-        this.out = out;
-        this.err = err;
-    }
+    private UppercaseClient() {}
 
     public static void main(String[] args) {
         boolean terminal = System.console() != null;
@@ -69,22 +52,22 @@ public final class UppercaseClient {
             cl.printVersionHelp(printer);
             return ExitCodes.OK;
         }
-        UppercaseClient client = new UppercaseClient(settings, in, out, err);
+        ServerErrors errors = new ServerErrors(err);
         try {
             if (!settings.words().isEmpty()) {
-                client.filter(new ByteArrayInputStream((String.join(" ", settings.words()) + "\n")
-                        .getBytes(Uppercase.CHARSET)));
+                new FilterMode(settings, out, errors).run(new ByteArrayInputStream((String.join(" ",
+                        settings.words()) + "\n").getBytes(Uppercase.CHARSET)));
             } else if (terminal || settings.interactive()) {
-                client.interactive();
+                new InteractiveMode(settings, in, out, errors).run();
             } else {
-                client.filter(in);
+                new FilterMode(settings, out, errors).run(in);
             }
             out.flush();
         } catch (ClientException e) {
             flushQuietly(out);
-            boolean explained = e.exitCode() == ExitCodes.CLOSED_EARLY && client.serverError != null;
+            boolean explained = e.exitCode() == ExitCodes.CLOSED_EARLY && errors.closeReason() != null;
             err.println("uppercase-client: "
-                    + (explained ? "the server closed the connection: " + client.serverError : e.getMessage()));
+                    + (explained ? "the server closed the connection: " + errors.closeReason() : e.getMessage()));
             if (settings.verbose() && e.getCause() != null) {
                 e.getCause().printStackTrace(err);
             }
@@ -97,12 +80,12 @@ public final class UppercaseClient {
             }
             return ExitCodes.FAILED;
         }
-        if (client.serverError != null) { // the error took the place of the reply: every line "answered", but not so
-            err.println("uppercase-client: the server closed the connection: " + client.serverError);
+        if (errors.closeReason() != null) { // the error took the place of the reply: every line "answered", but not so
+            err.println("uppercase-client: the server closed the connection: " + errors.closeReason());
             return ExitCodes.CLOSED_EARLY;
         }
-        if (client.refused > 0) {
-            err.println("uppercase-client: " + client.refused + " line(s) refused");
+        if (errors.refused() > 0) {
+            err.println("uppercase-client: " + errors.refused() + " line(s) refused");
             return ExitCodes.LINES_REFUSED;
         }
         return ExitCodes.OK;
@@ -138,162 +121,5 @@ public final class UppercaseClient {
         } catch (IOException ignored) {
             // already failing; the first error is the one to report
         }
-    }
-
-    /** Every line of {@code input}, pipelined; each reply written as received, nothing else on the output. */
-    private void filter(InputStream input) throws ClientException, IOException {
-        ReplySink raw = new ReplySink() {
-            @Override
-            public void reply(long line, ByteBuf content, byte[] terminator) throws IOException {
-                if (handledAsError(content, line)) {
-                    return;
-                }
-                content.getBytes(content.readerIndex(), out, content.readableBytes());
-                out.write(terminator);
-            }
-
-            @Override
-            public void flush() throws IOException {
-                out.flush();
-            }
-        };
-        if (settings.udp()) {
-            udpLines(new LineReader(input), raw, null);
-        } else {
-            tcpFilter(input, raw);
-        }
-    }
-
-    /** Sends whole lines in blocks (a line longer than a block goes in pieces) and lets TCP pipeline them. */
-    private void tcpFilter(InputStream input, ReplySink sink) throws ClientException, IOException {
-        try (TcpSession session = TcpSession.connect(settings, sink)) {
-            byte[] block = new byte[64 * 1024];
-            int held = 0; // bytes of an unfinished line kept from the last read
-            int n;
-            while ((n = input.read(block, held, block.length - held)) > 0) {
-                int end = held + n;
-                int lastNewline = lastIndexOf(block, end, (byte) '\n');
-                if (lastNewline < 0 && end < block.length) {
-                    held = end; // no complete line yet: read on rather than send half a first line
-                    continue;
-                }
-                int upTo = lastNewline >= 0 ? lastNewline + 1 : end;
-                session.send(Unpooled.copiedBuffer(block, 0, upTo), countNewlines(block, upTo));
-                held = end - upTo;
-                System.arraycopy(block, upTo, block, 0, held);
-            }
-            if (held > 0) {
-                session.send(Unpooled.copiedBuffer(block, 0, held), 1); // the last line, with no newline
-            }
-            session.finishSending();
-            session.awaitReplies();
-        }
-    }
-
-    /** The textbook client's dialogue, on one connection for the whole session. */
-    private void interactive() throws ClientException, IOException {
-        PrintStream screen = new PrintStream(out, true, Uppercase.CHARSET);
-        ReplySink printer = new ReplySink() {
-            @Override
-            public void reply(long line, ByteBuf content, byte[] terminator) {
-                if (!handledAsError(content, line)) {
-                    screen.println("From Server: " + content.toString(Uppercase.CHARSET));
-                }
-            }
-
-            @Override
-            public void flush() {
-                screen.flush();
-            }
-        };
-        LineReader lines = new LineReader(in);
-        if (settings.udp()) {
-            udpLines(lines, printer, screen);
-            return;
-        }
-        try (TcpSession session = TcpSession.connect(settings, printer)) {
-            Line line;
-            while ((line = prompt(screen, lines)) != null) {
-                ByteBuf request = Unpooled.buffer(line.content().length + 2).writeBytes(line.content());
-                request.writeBytes(line.terminator().length == 0 ? Line.LF : line.terminator());
-                session.send(request, 1);
-                session.awaitReplies();
-            }
-        }
-    }
-
-    private static Line prompt(PrintStream screen, LineReader lines) throws IOException {
-        screen.print(PROMPT);
-        screen.flush();
-        Line line = lines.next();
-        if (line == null) {
-            screen.println(); // after Ctrl-D the cursor still follows the prompt: the shell's own starts on a new line
-            return null;
-        }
-        return QUIT.equals(line.text()) ? null : line; // Enter ended that line: the screen is on a new one already
-    }
-
-    /**
-     * Lines over UDP. With a {@code dialogue} screen, one at a time: prompt, send, wait for the reply; without, up to
-     * {@link #UDP_WINDOW} in flight.
-     */
-    private void udpLines(LineReader lines, ReplySink sink, PrintStream dialogue) throws ClientException, IOException {
-        try (UdpSession session = UdpSession.open(settings, sink, dialogue == null ? UDP_WINDOW : 1)) {
-            Line line;
-            while ((line = dialogue != null ? prompt(dialogue, lines) : lines.next()) != null) {
-                if (!session.send(line)) {
-                    refused++;
-                    err.println("uppercase-client: line " + line.number() + ": not sent: its datagram or its reply "
-                            + "would be over the " + settings.maxDatagramSize() + "-byte limit");
-                    continue;
-                }
-                if (dialogue != null) {
-                    session.awaitReplies();
-                }
-            }
-            session.awaitReplies();
-        }
-    }
-
-    /**
-     * Handles the server's error lines, which take the place of a reply: a line too long is reported and counted (the
-     * rest go on); any other error is the reason the server is closing the connection, reported when it does. True if
-     * {@code reply} was such a line, and so is not to be printed as an answer.
-     */
-    private boolean handledAsError(ByteBuf reply, long line) {
-        // A genuine reply never starts with a lower-case letter; only an error line does.
-        if (!reply.isReadable() || reply.getByte(reply.readerIndex()) != 'e') {
-            return false;
-        }
-        String text = reply.toString(Uppercase.CHARSET);
-        if (!ErrorReplies.isErrorReply(text)) {
-            return false;
-        }
-        if (ErrorReplies.isLineTooLong(text)) {
-            refused++;
-            err.println("uppercase-client: line " + line + ": " + text);
-        } else {
-            serverError = text;
-        }
-        return true;
-    }
-
-    private static int lastIndexOf(byte[] bytes, int end, byte b) {
-        for (int i = end - 1; i >= 0; i--) {
-            if (bytes[i] == b) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static long countNewlines(byte[] bytes, int end) {
-        long n = 0;
-        for (int i = 0; i < end; i++) {
-            if (bytes[i] == '\n') {
-                n++;
-            }
-        }
-        return n;
     }
 }

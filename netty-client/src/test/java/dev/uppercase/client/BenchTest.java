@@ -84,6 +84,13 @@ class BenchTest {
     }
 
     @Test
+    void anUnknownModeIsAUsageErrorNamingTheModes() {
+        ClientTest.Run r = bench("bench", "frob");
+        assertEquals(ExitCodes.USAGE, r.exitCode());
+        assertTrue(r.err().contains("unknown mode 'frob' (tcp-rr, tcp-pipeline, connect, udp)"), r.err());
+    }
+
+    @Test
     void benchAfterDoubleDashIsTextToSend() throws Exception {
         try (UppercaseServer server = UppercaseServer.start(ServerCommandLine.parse(
                 new String[] {"--bind", "127.0.0.1", "--port", "0"}, Map.of()))) {

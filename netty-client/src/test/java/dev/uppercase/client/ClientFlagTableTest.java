@@ -1,5 +1,6 @@
 package dev.uppercase.client;
 
+import dev.uppercase.client.bench.Bench;
 import dev.uppercase.testing.FlagTable;
 import java.util.List;
 import java.util.Map;
