@@ -23,9 +23,9 @@ public final class ServerMain {
     /** Runs the server until it is stopped; returns the exit code (help, version, and errors return at once). */
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         if (System.getProperty("io.netty.leakDetection.level") == null) {
-            // Netty tracks one buffer in 128 for leaks unless told otherwise: measured here, that cost up to a third of
-            // the throughput of small pipelined lines. The tests run every buffer through a detector that fails them;
-            // -Dio.netty.leakDetection.level=simple turns the sampling back on.
+            // Netty samples buffers for leaks unless told otherwise, which costs throughput (docs/performance.md); the
+            // tests run every buffer through a detector that fails them. -Dio.netty.leakDetection.level=simple turns
+            // the sampling back on.
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
         ServerCommandLine.Outcome commandLine = ServerCommandLine.read(args, env, out, err);

@@ -69,7 +69,7 @@ public final class UppercaseServer implements AutoCloseable {
         this.settings = settings;
         this.transport = transport;
         // One event loop per core, which accepts too: a thread more than there are cores to run it only adds switches
-        // between them (measured, pinned to one core: two TCP loops and an acceptor lost to one loop).
+        // between them (docs/performance.md).
         this.tcpGroup = eventLoops("uppercase-tcp", Runtime.getRuntime().availableProcessors(), transport);
         // One datagram channel is served by one event loop; with SO_REUSEPORT there is one channel per loop.
         this.udpGroup = eventLoops("uppercase-udp", udpSockets(transport), transport);
@@ -91,7 +91,7 @@ public final class UppercaseServer implements AutoCloseable {
             throw new ServerStartException("transport " + settings.transport() + " cannot run here: "
                     + settings.transport().unavailability());
         }
-        // The upper-case table is read from the JDK on first use (about 25 ms): now, not on the first client's line.
+        // The upper-case table is read on first use: now, not on the first client's line.
         Uppercase.toUtf8("a");
         UppercaseServer server = new UppercaseServer(settings, transport);
         try {
@@ -162,7 +162,7 @@ public final class UppercaseServer implements AutoCloseable {
                 // No SO_BACKLOG: Netty's default is the kernel's cap (net.core.somaxconn), so a burst of connections
                 // waits in the kernel instead of retrying its SYN a second later (docs/limits.md).
                 // No TCP_NODELAY here: Netty turns Nagle off on every accepted socket already (NIO, epoll and io_uring
-                // alike, but on Android); setting it again cost a system call per connection.
+                // alike, but on Android); setting it again would be one more system call per connection.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(settings.writeBufferSize() / 2, settings.writeBufferSize()))
                 // Keeps the write side open after the peer's FIN, so a half-closing client still gets its replies.

@@ -83,7 +83,7 @@ public final class ServerCommandLine {
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {
                 "0:stopped by SIGTERM or SIGINT, every connection drained (or --help, --version)",
-                "1:the server could not start (a port that cannot be bound, a TLS file that cannot be read)",
+                "1:the server could not start (a port taken, a TLS file unreadable, a transport this machine lacks)",
                 "2:usage error (an unknown flag or a bad value)"
             })
     static final class Flags {
