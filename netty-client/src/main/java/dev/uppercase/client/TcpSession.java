@@ -37,6 +37,8 @@ final class TcpSession implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Object progress = new Object(); // guards and signals the fields below
     private Channel channel;
+    /** The connection's SslHandler over TLS (set as the pipeline is built, on the event loop); null over plain TCP. */
+    private volatile SslHandler ssl;
     private long linesSent;
     /** The last line sent so far has no newline: only its reply may come without one (see ReplyHandler). */
     private boolean lastLineUnterminated;
@@ -65,7 +67,8 @@ final class TcpSession implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (tls != null) {
-                            ch.pipeline().addLast("ssl", tls.newHandler(ch.alloc(), settings.host(), settings.port()));
+                            session.ssl = tls.newHandler(ch.alloc(), settings.host(), settings.port());
+                            ch.pipeline().addLast("ssl", session.ssl);
                         }
                         ch.pipeline()
                                 .addLast("framer", new LineFrameDecoder(settings.maxReplyLength(), Duration.ZERO))
@@ -78,7 +81,7 @@ final class TcpSession implements AutoCloseable {
             throw Connections.cannotConnect(settings, connected.cause());
         }
         session.channel = connected.channel();
-        SslHandler ssl = session.channel.pipeline().get(SslHandler.class);
+        SslHandler ssl = session.ssl;
         if (ssl != null && !ssl.handshakeFuture().awaitUninterruptibly().isSuccess()) {
             session.close();
             throw Connections.tlsHandshakeFailed(settings, ssl.handshakeFuture().cause());
@@ -110,7 +113,6 @@ final class TcpSession implements AutoCloseable {
      */
     void finishSending() {
         // Netty's shutdownOutput fails writes still queued, so it waits for the last one.
-        SslHandler ssl = channel.pipeline().get(SslHandler.class);
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER)
                 .addListener(written -> (ssl == null ? channel.newSucceededFuture() : ssl.closeOutbound())
                         .addListener(notified -> ((SocketChannel) channel).shutdownOutput()));
