@@ -12,9 +12,11 @@ import dev.uppercase.testing.Await;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -107,6 +109,67 @@ class LimitsTest {
                 Thread.sleep(100); // a line every 100 ms: a stall of almost 2 s would be needed to miss the timeout
             }
             assertEquals(0, server.stats().get(Counter.IDLE_CLOSED));
+        }
+    }
+
+    /**
+     * Writes a burst of lines the client does not read at once, on another thread: the server stops reading it, and
+     * the write blocks until the server discards what it has not read. Done when written, or when the server closed
+     * (which, for these tests, is the point).
+     */
+    private static CompletableFuture<Void> burst(OutputStream out, int lines) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < lines; i++) {
+            text.append("line ").append(i).append(" of a burst the client does not read at once\n");
+        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        return CompletableFuture.runAsync(() -> {
+            try {
+                out.write(bytes);
+            } catch (IOException closed) {
+                // the server ended the connection while the client still wrote
+            }
+        });
+    }
+
+    @Test
+    void theIdleTimeoutClosesAClientThatDoesNotReadWithinTheLinger() throws Exception {
+        try (UppercaseServer server = Servers.start(transport, "--idle-timeout", "1s", "--linger-timeout", "1s");
+                Socket stubborn = new Socket()) {
+            stubborn.setReceiveBufferSize(4096); // a small window: the server's replies back up at once
+            stubborn.connect(server.tcpAddress());
+            CompletableFuture<Void> written = burst(stubborn.getOutputStream(), 60_000); // about 3.5 MB, never read
+            Await.until("the idle timeout to close it though it reads nothing",
+                    () -> server.stats().get(Counter.IDLE_CLOSED) == 1 && server.connectionCount() == 0);
+            written.get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * The close the server starts is a lingering one: the client, which had stopped reading with requests still unread
+     * by the server, reads late and gets every reply and the idle line, then end of stream; not a reset, which would
+     * have destroyed them.
+     */
+    @Test
+    void aClientThatReadsLateGetsEveryReplyAndTheIdleLineNotAReset() throws Exception {
+        int lines = 200_000; // about 12 MB: more than the sockets hold, so the server has unread input at the end
+        try (UppercaseServer server = Servers.start(transport, "--idle-timeout", "1s", "--linger-timeout", "60s",
+                "--write-buffer-size", "4096");
+                PlainTcpClient late = new PlainTcpClient(server.tcpAddress())) {
+            CompletableFuture<Void> written = burst(late.rawOutput(), lines);
+            Await.until("the idle timeout", () -> server.stats().get(Counter.IDLE_CLOSED) == 1);
+            written.get(60, TimeUnit.SECONDS);
+            int answered = 0;
+            String line;
+            while ((line = late.readLine()) != null && !ErrorReplies.isErrorReply(line)) {
+                assertEquals(("line " + answered + " of a burst the client does not read at once\n")
+                        .toUpperCase(Locale.ROOT), line);
+                answered++;
+            }
+            assertEquals(ErrorReplies.idleTimeout(1000), line, "after " + answered + " replies");
+            assertNull(late.readLine(), "then end of stream");
+            assertTrue(answered > 0 && answered <= lines, answered + " replies");
+            assertEquals(server.stats().get(Counter.LINES_IN), answered, "every line answered reached the client");
         }
     }
 

@@ -137,6 +137,11 @@ public final class ServerCommandLine {
                         + "(default ${DEFAULT-VALUE}).")
         Duration idleTimeout;
 
+        @Option(names = "--linger-timeout", paramLabel = "DURATION", defaultValue = Defaults.LINGER_TIMEOUT,
+                description = "A connection the server closes (idle, over a limit, an error) gets its last line, then "
+                        + "this long to read it before the close, whether or not it reads (default ${DEFAULT-VALUE}).")
+        Duration lingerTimeout;
+
         @Option(names = "--write-buffer-size", paramLabel = "BYTES", defaultValue = "" + Defaults.WRITE_BUFFER_SIZE,
                 description = "Stop reading from a client once this many reply bytes wait for it to read them "
                         + "(default ${DEFAULT-VALUE}).")
@@ -217,6 +222,7 @@ public final class ServerCommandLine {
                     .drainTimeout(drainTimeout)
                     .maxConnections(check.within("--max-connections", maxConnections, 1, Integer.MAX_VALUE))
                     .idleTimeout(idleTimeout)
+                    .lingerTimeout(check.positive("--linger-timeout", lingerTimeout))
                     .writeBufferSize(check.within("--write-buffer-size", writeBufferSize, 1024, 64 * 1024 * 1024))
                     .transport(transport)
                     .addressFilter(addressFilter(cl, check))

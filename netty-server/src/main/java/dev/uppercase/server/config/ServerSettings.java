@@ -29,6 +29,7 @@ import java.util.List;
  * @param drainTimeout how long a stop waits for replies to reach clients before it closes them
  * @param maxConnections most TCP connections open at once; one more is told so and closed
  * @param idleTimeout a connection that sends no complete line for this long is closed; zero: never
+ * @param lingerTimeout how long a connection the server closes keeps reading and discarding input after its last line
  * @param writeBufferSize reply bytes queued for a connection at which it stops being read (its high watermark)
  * @param transport the I/O transport; AUTO picks the fastest available
  * @param addressFilter which sources may connect or send datagrams
@@ -48,6 +49,7 @@ public record ServerSettings(
         Duration drainTimeout,
         int maxConnections,
         Duration idleTimeout,
+        Duration lingerTimeout,
         int writeBufferSize,
         Transport transport,
         AddressFilter addressFilter,
@@ -91,6 +93,7 @@ public record ServerSettings(
         public static final int UDP_RECEIVE_BUFFER = 4 * 1024 * 1024;
         public static final String DRAIN_TIMEOUT = "5s";
         public static final String IDLE_TIMEOUT = "5m";
+        public static final String LINGER_TIMEOUT = "2s";
         public static final int WRITE_BUFFER_SIZE = 64 * 1024;
         public static final String TRANSPORT = "auto";
         public static final int UDP_REPLY_RATE = 0;
@@ -124,8 +127,8 @@ public record ServerSettings(
         return builder().bind(bind).tcpPort(tcpPort).udpPort(udpPort).maxLineLength(maxLineLength)
                 .quietPeriod(quietPeriod).maxDatagramSize(maxDatagramSize).udpReceiveBuffer(udpReceiveBuffer)
                 .drainTimeout(drainTimeout).maxConnections(maxConnections).idleTimeout(idleTimeout)
-                .writeBufferSize(writeBufferSize).transport(transport).addressFilter(addressFilter)
-                .metricsPort(metricsPort).tls(tls).udpReplyRate(udpReplyRate).log(log);
+                .lingerTimeout(lingerTimeout).writeBufferSize(writeBufferSize).transport(transport)
+                .addressFilter(addressFilter).metricsPort(metricsPort).tls(tls).udpReplyRate(udpReplyRate).log(log);
     }
 
     /** Settings one at a time, from the defaults; see the record's components for what each means. */
@@ -140,6 +143,7 @@ public record ServerSettings(
         private Duration drainTimeout = Durations.parse(Defaults.DRAIN_TIMEOUT);
         private int maxConnections = Defaults.maxConnections();
         private Duration idleTimeout = Durations.parse(Defaults.IDLE_TIMEOUT);
+        private Duration lingerTimeout = Durations.parse(Defaults.LINGER_TIMEOUT);
         private int writeBufferSize = Defaults.WRITE_BUFFER_SIZE;
         private Transport transport = Transport.AUTO;
         private AddressFilter addressFilter = AddressFilter.of(List.of(), List.of());
@@ -205,6 +209,11 @@ public record ServerSettings(
             return this;
         }
 
+        public Builder lingerTimeout(Duration value) {
+            lingerTimeout = value;
+            return this;
+        }
+
         public Builder writeBufferSize(int value) {
             writeBufferSize = value;
             return this;
@@ -242,8 +251,8 @@ public record ServerSettings(
 
         public ServerSettings build() {
             return new ServerSettings(bind, tcpPort, udpPort, maxLineLength, quietPeriod, maxDatagramSize,
-                    udpReceiveBuffer, drainTimeout, maxConnections, idleTimeout, writeBufferSize, transport,
-                    addressFilter, metricsPort, tls, udpReplyRate, log);
+                    udpReceiveBuffer, drainTimeout, maxConnections, idleTimeout, lingerTimeout, writeBufferSize,
+                    transport, addressFilter, metricsPort, tls, udpReplyRate, log);
         }
     }
 

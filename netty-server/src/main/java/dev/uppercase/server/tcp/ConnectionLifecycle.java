@@ -26,16 +26,19 @@ import org.slf4j.LoggerFactory;
  * acts on each event once the replies it concerns have been written:
  *
  * <ul>
- *   <li><b>admission</b> ({@link #admit}) and the place given back at the close;
+ *   <li><b>admission</b> ({@link Shared#admit}, before the connection gets any handler) and the place given back at
+ *       the close;
  *   <li><b>the idle clock</b>: it is told of every frame answered, and notes, once per read batch, when a complete
  *       line came;
  *   <li><b>backpressure</b>: when the client first falls behind, the connection gets a BackpressureHandler;
  *   <li><b>the end of input</b> (the client's half-close or close_notify): the connection closes once the replies are
- *       out; in a <b>drain</b> ({@link #DRAIN}, fired by the server as it stops) it half-closes instead, so the client
- *       reads every reply and then end of stream;
+ *       out; in a <b>drain</b> ({@link Event#DRAIN}, fired by the server as it stops) it half-closes instead, so the
+ *       client reads every reply and then end of stream;
  *   <li><b>errors</b>: a failed socket closes; any other error sends the replies already made, then the error line in
  *       the next one's place, and answers nothing more.
  * </ul>
+ *
+ * <p>Every close the server decides on is a {@link LingeringClose}: the last line reaches a client that reads it.
  *
  * <p>Stateful: one instance per channel.
  */
@@ -63,18 +66,58 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
         final ServerStats stats;
         final ConnectionLimit limit;
         final ChannelGroup connections;
-        final String listener;
+        final boolean tls;
+        final Duration linger;
         final byte[] tooManyConnections;
         final byte[] idleTimeout;
         final byte[] internalError = ErrorReplies.internalError().getBytes(Uppercase.CHARSET);
 
-        Shared(ServerStats stats, ConnectionLimit limit, ChannelGroup connections, String listener, Duration idle) {
+        /**
+         * @param tls whether the listener is the TLS one
+         * @param linger how long a connection the server ends keeps discarding input (see LingeringClose)
+         */
+        Shared(ServerStats stats, ConnectionLimit limit, ChannelGroup connections, boolean tls, Duration idle,
+                Duration linger) {
             this.stats = stats;
             this.limit = limit;
             this.connections = connections;
-            this.listener = listener;
+            this.tls = tls;
+            this.linger = linger;
             this.tooManyConnections = ErrorReplies.tooManyConnections(limit.max()).getBytes(Uppercase.CHARSET);
             this.idleTimeout = ErrorReplies.idleTimeout(idle.toMillis()).getBytes(Uppercase.CHARSET);
+        }
+
+        /**
+         * Takes a new connection's place under the limit, before anything else is done for it (a TLS handshake
+         * included), or, the limit reached, turns it away: then false, and it gets no handler. A plain connection is
+         * told why, in a lingering close; a TLS one is closed at once, before any handshake, so that a flood of them
+         * holds nothing (a line it could read would need the handshake first). An admitted connection joins the
+         * ones a stop drains.
+         */
+        boolean admit(Channel ch) {
+            if (!limit.tryOpen(ch)) { // counted and logged by the limit
+                if (tls) {
+                    ch.close();
+                } else {
+                    LingeringClose.close(ch, Unpooled.wrappedBuffer(tooManyConnections), null, linger);
+                }
+                return false;
+            }
+            connections.add(ch);
+            stats.add(Counter.CONNECTIONS_OPENED);
+            if (log.isDebugEnabled()) {
+                logOpenAndClose(ch);
+            }
+            return true;
+        }
+
+        private void logOpenAndClose(Channel ch) {
+            long openedNanos = System.nanoTime();
+            SocketAddress remote = ch.remoteAddress();
+            String listener = tls ? "TLS" : "TCP";
+            log.debug("{} connection from {} opened ({} open)", listener, remote, connections.size());
+            ch.closeFuture().addListener(f -> log.debug("{} connection from {} closed after {}", listener, remote,
+                    Durations.format(Duration.ofNanos(System.nanoTime() - openedNanos))));
         }
     }
 
@@ -86,32 +129,6 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
         this.shared = shared;
         this.idle = idle;
         this.ssl = ssl;
-    }
-
-    /**
-     * Takes the connection's place under the limit, or, the limit reached, tells the client so and closes: then false,
-     * and the connection gets no handler to serve it. An admitted connection joins the ones a stop drains.
-     */
-    boolean admit(Channel ch) {
-        if (!shared.limit.tryOpen(ch)) { // counted and logged by the limit
-            ch.writeAndFlush(Unpooled.wrappedBuffer(shared.tooManyConnections))
-                    .addListener(ChannelFutureListener.CLOSE);
-            return false;
-        }
-        shared.connections.add(ch);
-        shared.stats.add(Counter.CONNECTIONS_OPENED);
-        if (log.isDebugEnabled()) {
-            logOpenAndClose(ch);
-        }
-        return true;
-    }
-
-    private void logOpenAndClose(Channel ch) {
-        long openedNanos = System.nanoTime();
-        SocketAddress remote = ch.remoteAddress();
-        log.debug("{} connection from {} opened ({} open)", shared.listener, remote, shared.connections.size());
-        ch.closeFuture().addListener(f -> log.debug("{} connection from {} closed after {}", shared.listener, remote,
-                Durations.format(Duration.ofNanos(System.nanoTime() - openedNanos))));
     }
 
     @Override
@@ -144,7 +161,7 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
     private void idleTimeout() {
         shared.stats.add(Counter.IDLE_CLOSED);
         log.debug("closing connection from {}: idle timeout", ctx.channel().remoteAddress());
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(shared.idleTimeout)).addListener(ChannelFutureListener.CLOSE);
+        LingeringClose.close(ctx.channel(), Unpooled.wrappedBuffer(shared.idleTimeout), ssl, shared.linger);
     }
 
     /** The client is not reading its replies: from now on this connection is held back while it is not. */
@@ -218,9 +235,7 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
         // The socket still carries bytes: the replies already made are out (the UppercaseHandler wrote its batch
         // before passing the error on), then the error line takes the next reply's place, then the close. Nothing
         // more is read or answered, so no later line's answer can be taken for this one's.
-        ctx.channel().config().setAutoRead(false);
-        TcpPipeline.stopAnswering(ctx.pipeline());
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(shared.internalError)).addListener(ChannelFutureListener.CLOSE);
+        LingeringClose.close(ctx.channel(), Unpooled.wrappedBuffer(shared.internalError), ssl, shared.linger);
     }
 
     @Override

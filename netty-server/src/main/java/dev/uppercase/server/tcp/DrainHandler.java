@@ -6,11 +6,11 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Put at the head of a connection's pipeline when the server stops. The server then ends the connection's input
- * itself, past this handler, so the lines already read are answered and the connection half-closes after the last
- * reply (see UppercaseHandler). This handler reads and discards whatever the client still sends, and closes when the
- * client does: closing with unread input would make the kernel send a reset, which can destroy replies the client has
- * not read yet.
+ * Put at the head of a connection's pipeline when the server stops, or closes the connection (LingeringClose). It
+ * reads and discards whatever the client still sends, and closes when the client does: closing with unread input
+ * would make the kernel send a reset, which can destroy replies the client has not read yet. (On a stop the server
+ * then ends the connection's input itself, past this handler, so the lines already read are answered and the
+ * connection half-closes after the last reply: see ConnectionLifecycle.)
  */
 public final class DrainHandler extends ChannelInboundHandlerAdapter {
 

@@ -12,7 +12,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
  *
  * <pre>
  * filter        AddressFilterHandler     a source --allow/--deny refuses: closed unanswered (and nothing else added)
- * drain         DrainHandler             added first when the server stops: discards what the client still sends
+ * drain         DrainHandler             added first when the server stops or closes: discards what the client sends
  * tls-required  TlsRequiredHandler       TLS listener: plain text gets one error line
  * ssl           SslHandler               TLS listener
  * tls-session   TlsSessionHandler        TLS listener: logs the session, counts failures, close_notify ends input
@@ -49,12 +49,21 @@ public final class TcpPipeline {
      * partial line in the framer: all are answered), and discards whatever the client sends after that.
      */
     static void drain(ChannelPipeline p) {
-        p.addFirst(DRAIN, new DrainHandler());
+        discardInput(p);
         p.context(DRAIN).fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+    }
+
+    /** No line is read any more: what the client still sends is discarded, and the connection closes when it ends. */
+    static void discardInput(ChannelPipeline p) {
+        if (p.get(DRAIN) == null) {
+            p.addFirst(DRAIN, new DrainHandler());
+        }
     }
 
     /** No line is answered any more: what is still read reaches the connection's owner, which drops it. */
     static void stopAnswering(ChannelPipeline p) {
-        p.remove(UPPERCASE);
+        if (p.get(UPPERCASE) != null) {
+            p.remove(UPPERCASE);
+        }
     }
 }

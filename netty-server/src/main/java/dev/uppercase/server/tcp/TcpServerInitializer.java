@@ -65,8 +65,8 @@ public final class TcpServerInitializer extends ChannelInitializer<SocketChannel
         this.tls = tls;
         this.tlsRequired = tls == null ? null : new TlsRequiredHandler();
         this.answering = new UppercaseHandler.Shared(settings.maxLineLength(), stats);
-        this.connections = new ConnectionLifecycle.Shared(stats, limit, connections, tls == null ? "TCP" : "TLS",
-                settings.idleTimeout());
+        this.connections = new ConnectionLifecycle.Shared(stats, limit, connections, tls != null,
+                settings.idleTimeout(), settings.lingerTimeout());
         this.idle = settings.idleTimeout().isZero() ? null : new IdleTimeouts.PerLoop(settings.idleTimeout());
         this.byteCounter = new ByteCounter(stats);
         this.addressFilter = settings.addressFilter().isOpen() ? null
@@ -80,6 +80,9 @@ public final class TcpServerInitializer extends ChannelInitializer<SocketChannel
             p.addLast(FILTER, addressFilter); // closes it unanswered; it never counts as opened or against the limit
             return;
         }
+        if (!connections.admit(ch)) {
+            return;
+        }
         SslHandler ssl = null;
         if (tls != null) {
             ssl = newSslHandler(ch);
@@ -87,10 +90,7 @@ public final class TcpServerInitializer extends ChannelInitializer<SocketChannel
             p.addLast(SSL, ssl);
             p.addLast(TLS_SESSION, new TlsSessionHandler(ssl, stats, tlsWarning));
         }
-        ConnectionLifecycle connection = newLifecycle(ch, ssl);
-        if (connection.admit(ch)) {
-            addServingHandlers(p, connection);
-        }
+        addServingHandlers(p, newLifecycle(ch, ssl));
     }
 
     /** The owner of a connection's life on this listener; {@code ssl} the connection's SslHandler, or null. */

@@ -54,9 +54,7 @@ public class TcpPipelineBenchmark {
         TcpServerInitializer initializer = new TcpServerInitializer(settings,
                 new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), stats, limit, null);
         channel = new EmbeddedChannel();
-        ConnectionLifecycle connection = initializer.newLifecycle(channel, null);
-        connection.admit(channel); // as the initializer does, before it adds them
-        initializer.addServingHandlers(channel.pipeline(), connection);
+        initializer.addServingHandlers(channel.pipeline(), initializer.newLifecycle(channel, null));
         read = Unpooled.directBuffer(LINES_PER_READ * lineLength);
         for (int i = 0; i < LINES_PER_READ; i++) {
             StringBuilder line = new StringBuilder();
