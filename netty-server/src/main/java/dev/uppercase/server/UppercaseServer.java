@@ -10,6 +10,7 @@ import dev.uppercase.server.http.MetricsServerInitializer;
 import dev.uppercase.server.http.ServerMetrics;
 import dev.uppercase.server.ops.ServerStats;
 import dev.uppercase.server.tcp.ConnectionLimit;
+import dev.uppercase.server.tcp.MemoryBudget;
 import dev.uppercase.server.tcp.TcpServerInitializer;
 import dev.uppercase.server.tls.ServerTls;
 import dev.uppercase.server.transport.Transport;
@@ -62,6 +63,7 @@ public final class UppercaseServer implements AutoCloseable {
     private final List<Channel> udpChannels = new ArrayList<>();
     private final Transport transport;
     private ServerMetrics metrics;
+    private MemoryBudget budget;
     private Channel metricsChannel;
     private volatile boolean ready;
 
@@ -121,21 +123,24 @@ public final class UppercaseServer implements AutoCloseable {
     /** The line that tells an operator (and the tests) the server serves, and where. */
     void logReady() {
         log.info("uppercase-server {} ready: tcp {}, udp {}{}{} ({} transport, {} UDP socket(s) of {} receive buffer; "
-                        + "max {} connections, lines up to {} bytes, datagrams up to {} bytes, idle timeout {}{})",
+                        + "max {} connections, memory budget {} bytes, lines up to {} bytes, datagrams up to {} bytes, "
+                        + "idle timeout {}{})",
                 ServerVersion.current(), describe(tcpAddress()), describe(udpAddress()),
                 tlsChannel == null ? "" : ", tls " + describe(tlsAddress())
                         + (settings.tls().clientCa() == null ? "" : " (client certificates required)"),
                 metricsChannel == null ? "" : ", http " + describe(metricsAddress()), transport,
-                udpChannels.size(), describeReceiveBuffer(), settings.maxConnections(),
+                udpChannels.size(), describeReceiveBuffer(), settings.maxConnections(), settings.memoryBudget(),
                 settings.maxLineLength(), settings.maxDatagramSize(), Durations.format(settings.idleTimeout()),
                 settings.udpReplyRate() == 0 ? "" : ", " + settings.udpReplyRate() + " UDP replies/s per source");
     }
 
     private void bind() throws ServerStartException {
         ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), stats);
+        // The choice of whom to close runs off the event loops: it looks at every connection, of every loop.
+        budget = new MemoryBudget(settings.memoryBudget(), connections, stats, GlobalEventExecutor.INSTANCE);
         ServerBootstrap tcp = tcpBootstrap();
         tcpChannel = bind("TCP", tcp.clone()
-                .childHandler(new TcpServerInitializer(settings, connections, stats, limit, null))
+                .childHandler(new TcpServerInitializer(settings, connections, stats, limit, budget, null))
                 .bind(settings.tcpAddress()), settings.tcpAddress());
         if (settings.tls() != null) {
             SslContext context;
@@ -145,7 +150,7 @@ public final class UppercaseServer implements AutoCloseable {
                 throw new ServerStartException(e.getMessage());
             }
             tlsChannel = bind("TLS", tcp.clone()
-                    .childHandler(new TcpServerInitializer(settings, connections, stats, limit, context))
+                    .childHandler(new TcpServerInitializer(settings, connections, stats, limit, budget, context))
                     .bind(settings.tlsAddress()), settings.tlsAddress());
         }
         bindUdp(udpBootstrap());
@@ -197,7 +202,7 @@ public final class UppercaseServer implements AutoCloseable {
 
     /** /metrics and /health, on the TCP event loops (a scrape is a few requests a minute). */
     private void bindHttp() throws ServerStartException {
-        metrics = new ServerMetrics(stats, connections::size, Map.of("tcp", tcpGroup, "udp", udpGroup));
+        metrics = new ServerMetrics(stats, connections::size, budget::held, Map.of("tcp", tcpGroup, "udp", udpGroup));
         ServerBootstrap http = new ServerBootstrap()
                 .group(tcpGroup)
                 .channel(transport.serverSocketChannel())

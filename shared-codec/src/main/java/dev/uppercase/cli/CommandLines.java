@@ -80,6 +80,14 @@ public final class CommandLines {
             return value;
         }
 
+        /** {@code value}, when it is at least {@code min}. */
+        public long atLeast(String flag, long value, long min) {
+            if (value < min) {
+                throw invalid(flag, value + " is less than " + min);
+            }
+            return value;
+        }
+
         /** {@code value}, when it is more than zero. */
         public Duration positive(String flag, Duration value) {
             if (value.isZero()) {

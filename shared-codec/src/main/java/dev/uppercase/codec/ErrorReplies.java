@@ -30,6 +30,14 @@ public final class ErrorReplies {
     }
 
     /**
+     * The last line a connection gets when the server, short of the memory its connections may hold together, closes
+     * the ones that hold the most (an unfinished long line, replies the client has not read).
+     */
+    public static String overMemoryBudget() {
+        return "error: server short of memory, and this connection holds among the most (closed)\n";
+    }
+
+    /**
      * The last line a connection gets when the server fails while serving it (a defect, logged with its cause): it
      * takes the place of the next reply, after every reply already made.
      */

@@ -205,6 +205,11 @@ public final class LineFrameDecoder extends LineBasedFrameDecoder {
         return internalBuffer().readableBytes();
     }
 
+    /** What holding them takes in memory: the capacity of the buffer they are gathered in. */
+    public int bufferCapacity() {
+        return internalBuffer().capacity();
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         cancelQuietCheck();

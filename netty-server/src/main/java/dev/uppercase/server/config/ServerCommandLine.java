@@ -84,7 +84,8 @@ public final class ServerCommandLine {
             exitCodeList = {
                 "0:stopped by SIGTERM or SIGINT, every connection drained (or --help, --version)",
                 "1:the server could not start (a port taken, a TLS file unreadable, a transport this machine lacks)",
-                "2:usage error (an unknown flag or a bad value)"
+                "2:usage error (an unknown flag or a bad value)",
+                "3:out of memory: exited at once, for a supervisor to restart it"
             })
     static final class Flags {
 
@@ -131,6 +132,13 @@ public final class ServerCommandLine {
                 description = "Most TCP connections at once (default: the file-descriptor limit less 5%%, now "
                         + "${DEFAULT-VALUE}).")
         int maxConnections = Defaults.maxConnections();
+
+        @Option(names = "--memory-budget", paramLabel = "BYTES",
+                description = "Most bytes all TCP connections together may make the server hold (unfinished lines, "
+                        + "reads held back, replies not yet read); past it, the connections holding the most are "
+                        + "told and closed (default: a quarter of the smaller of the heap and direct-memory limits, "
+                        + "now ${DEFAULT-VALUE}).")
+        long memoryBudget = Defaults.memoryBudget();
 
         @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = Defaults.IDLE_TIMEOUT,
                 description = "Close a connection that sends no complete line for this long; 0 never "
@@ -221,6 +229,7 @@ public final class ServerCommandLine {
                     .udpReceiveBuffer(check.within("--udp-receive-buffer", udpReceiveBuffer, 0, 1 << 30))
                     .drainTimeout(drainTimeout)
                     .maxConnections(check.within("--max-connections", maxConnections, 1, Integer.MAX_VALUE))
+                    .memoryBudget(check.atLeast("--memory-budget", memoryBudget, 64 * 1024))
                     .idleTimeout(idleTimeout)
                     .lingerTimeout(check.positive("--linger-timeout", lingerTimeout))
                     .writeBufferSize(check.within("--write-buffer-size", writeBufferSize, 1024, 64 * 1024 * 1024))

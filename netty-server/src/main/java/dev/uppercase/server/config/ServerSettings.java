@@ -6,6 +6,7 @@ import dev.uppercase.cli.Ports;
 import dev.uppercase.codec.Datagrams;
 import dev.uppercase.codec.LineFrameDecoder;
 import dev.uppercase.server.transport.Transport;
+import io.netty.util.internal.PlatformDependent;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,6 +29,8 @@ import java.util.List;
  * @param udpReceiveBuffer bytes of datagrams the kernel may queue for each UDP socket (SO_RCVBUF); 0: its default
  * @param drainTimeout how long a stop waits for replies to reach clients before it closes them
  * @param maxConnections most TCP connections open at once; one more is told so and closed
+ * @param memoryBudget bytes all TCP connections together may make the server hold (partial lines, held reads, queued
+ *     replies); past it, those holding the most are closed
  * @param idleTimeout a connection that sends no complete line for this long is closed; zero: never
  * @param lingerTimeout how long a connection the server closes keeps reading and discarding input after its last line
  * @param writeBufferSize reply bytes queued for a connection at which it stops being read (its high watermark)
@@ -48,6 +51,7 @@ public record ServerSettings(
         int udpReceiveBuffer,
         Duration drainTimeout,
         int maxConnections,
+        long memoryBudget,
         Duration idleTimeout,
         Duration lingerTimeout,
         int writeBufferSize,
@@ -104,6 +108,14 @@ public record ServerSettings(
         private Defaults() {}
 
         /**
+         * A quarter of the smaller of the JVM's heap and direct-memory limits (partial lines are held on the heap,
+         * held reads and queued replies in direct memory), leaving the rest for everything else.
+         */
+        public static long memoryBudget() {
+            return Math.min(Runtime.getRuntime().maxMemory(), PlatformDependent.maxDirectMemory()) / 4;
+        }
+
+        /**
          * The file-descriptor limit less 5% (at least 64) for the listening sockets, the jar, the event loops' own
          * descriptors and the logs; 1,024 where the limit cannot be read.
          */
@@ -126,7 +138,8 @@ public record ServerSettings(
     public Builder toBuilder() {
         return builder().bind(bind).tcpPort(tcpPort).udpPort(udpPort).maxLineLength(maxLineLength)
                 .quietPeriod(quietPeriod).maxDatagramSize(maxDatagramSize).udpReceiveBuffer(udpReceiveBuffer)
-                .drainTimeout(drainTimeout).maxConnections(maxConnections).idleTimeout(idleTimeout)
+                .drainTimeout(drainTimeout).maxConnections(maxConnections).memoryBudget(memoryBudget)
+                .idleTimeout(idleTimeout)
                 .lingerTimeout(lingerTimeout).writeBufferSize(writeBufferSize).transport(transport)
                 .addressFilter(addressFilter).metricsPort(metricsPort).tls(tls).udpReplyRate(udpReplyRate).log(log);
     }
@@ -142,6 +155,7 @@ public record ServerSettings(
         private int udpReceiveBuffer = Defaults.UDP_RECEIVE_BUFFER;
         private Duration drainTimeout = Durations.parse(Defaults.DRAIN_TIMEOUT);
         private int maxConnections = Defaults.maxConnections();
+        private long memoryBudget = Defaults.memoryBudget();
         private Duration idleTimeout = Durations.parse(Defaults.IDLE_TIMEOUT);
         private Duration lingerTimeout = Durations.parse(Defaults.LINGER_TIMEOUT);
         private int writeBufferSize = Defaults.WRITE_BUFFER_SIZE;
@@ -204,6 +218,11 @@ public record ServerSettings(
             return this;
         }
 
+        public Builder memoryBudget(long value) {
+            memoryBudget = value;
+            return this;
+        }
+
         public Builder idleTimeout(Duration value) {
             idleTimeout = value;
             return this;
@@ -251,8 +270,8 @@ public record ServerSettings(
 
         public ServerSettings build() {
             return new ServerSettings(bind, tcpPort, udpPort, maxLineLength, quietPeriod, maxDatagramSize,
-                    udpReceiveBuffer, drainTimeout, maxConnections, idleTimeout, lingerTimeout, writeBufferSize,
-                    transport, addressFilter, metricsPort, tls, udpReplyRate, log);
+                    udpReceiveBuffer, drainTimeout, maxConnections, memoryBudget, idleTimeout, lingerTimeout,
+                    writeBufferSize, transport, addressFilter, metricsPort, tls, udpReplyRate, log);
         }
     }
 

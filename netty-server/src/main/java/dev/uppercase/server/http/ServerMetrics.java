@@ -19,6 +19,7 @@ import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.channel.EventLoopGroup;
 import java.util.Map;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /** The server's counters, the JVM's and Netty's, in a Prometheus registry (Micrometer). */
 public final class ServerMetrics {
@@ -26,7 +27,9 @@ public final class ServerMetrics {
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     /** @param groups each event-loop group by the name its metrics are tagged with ({@code group="tcp"}) */
-    public ServerMetrics(ServerStats stats, IntSupplier activeConnections, Map<String, EventLoopGroup> groups) {
+    /** @param memoryHeld bytes the server holds for all TCP connections now (the memory budget's measure) */
+    public ServerMetrics(ServerStats stats, IntSupplier activeConnections, LongSupplier memoryHeld,
+            Map<String, EventLoopGroup> groups) {
         for (Counter counter : Counter.values()) {
             FunctionCounter.Builder<ServerStats> meter = FunctionCounter.builder(counter.metric(), stats,
                     s -> s.get(counter)).description(counter.help());
@@ -37,6 +40,9 @@ public final class ServerMetrics {
         }
         Gauge.builder("uppercase_connections_active", activeConnections, IntSupplier::getAsInt)
                 .description("TCP connections open now").strongReference(true).register(registry);
+        Gauge.builder("uppercase_memory_held_bytes", memoryHeld, LongSupplier::getAsLong)
+                .description("Bytes held for all TCP connections (partial lines, held reads, queued replies): what "
+                        + "--memory-budget bounds").strongReference(true).register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

@@ -28,6 +28,8 @@ public enum Counter {
     DECODE_REPLACED("uppercase_errors", "kind=decode_replaced", "Inputs answered with an error or closed, by kind"),
     /** TLS connections that failed their handshake, or spoke plain text to the TLS port. */
     TLS_FAILED("uppercase_errors", "kind=tls_handshake", "Inputs answered with an error or closed, by kind"),
+    /** Connections closed, holding among the most, when all together held more than the memory budget. */
+    MEMORY_BUDGET_CLOSED("uppercase_errors", "kind=memory_budget", "Inputs answered with an error or closed, by kind"),
     /** Connections closed because serving them failed (a defect: each is logged with its cause). */
     INTERNAL_ERRORS("uppercase_errors", "kind=internal", "Inputs answered with an error or closed, by kind");
 

@@ -1,6 +1,7 @@
 package dev.uppercase.server.tcp;
 
 import dev.uppercase.server.ops.ServerStats;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -23,6 +24,8 @@ final class BackpressureHandler extends ChannelInboundHandlerAdapter {
     private ArrayDeque<Object> held;
     /** The client's half-close (or the server's drain) has come: reads are not resumed for what cannot follow it. */
     private boolean inputEnded;
+    /** What the held reads take in memory (their buffers' capacity), for the memory budget. */
+    private long heldBytes;
 
     BackpressureHandler(ServerStats stats) {
         this.stats = stats;
@@ -81,6 +84,16 @@ final class BackpressureHandler extends ChannelInboundHandlerAdapter {
             held = new ArrayDeque<>();
         }
         held.add(o);
+        heldBytes += size(o);
+    }
+
+    private static long size(Object o) {
+        return o instanceof ByteBuf ? ((ByteBuf) o).capacity() : 0;
+    }
+
+    /** Bytes of reads held: part of what the connection costs the memory budget. */
+    long heldBytes() {
+        return heldBytes;
     }
 
     private void answerHeld(ChannelHandlerContext ctx) {
@@ -89,6 +102,7 @@ final class BackpressureHandler extends ChannelInboundHandlerAdapter {
         }
         while (!held.isEmpty() && ctx.channel().isWritable()) {
             Object next = held.poll();
+            heldBytes -= size(next);
             if (next instanceof ChannelInputShutdownEvent) {
                 ctx.fireUserEventTriggered(next);
             } else {
@@ -103,6 +117,7 @@ final class BackpressureHandler extends ChannelInboundHandlerAdapter {
         if (held != null) {
             held.forEach(ReferenceCountUtil::release);
             held = null;
+            heldBytes = 0;
         }
         ctx.fireChannelInactive();
     }

@@ -2,8 +2,10 @@ package dev.uppercase.server.tcp;
 
 import dev.uppercase.cli.Durations;
 import dev.uppercase.codec.ErrorReplies;
+import dev.uppercase.codec.LineFrameDecoder;
 import dev.uppercase.codec.Uppercase;
 import dev.uppercase.server.ops.Counter;
+import dev.uppercase.server.ops.OutOfMemory;
 import dev.uppercase.server.ops.ServerStats;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -11,6 +13,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
@@ -31,6 +34,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>the idle clock</b>: it is told of every frame answered, and notes, once per read batch, when a complete
  *       line came;
  *   <li><b>backpressure</b>: when the client first falls behind, the connection gets a BackpressureHandler;
+ *   <li><b>the memory budget</b>: after each batch it reports what the server holds for the connection, and closes it
+ *       when the budget is spent and it holds among the most ({@link MemoryBudget});
  *   <li><b>the end of input</b> (the client's half-close or close_notify): the connection closes once the replies are
  *       out; in a <b>drain</b> ({@link Event#DRAIN}, fired by the server as it stops) it half-closes instead, so the
  *       client reads every reply and then end of stream;
@@ -54,10 +59,15 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
     private final Shared shared;
     private final IdleTimeouts idle;
     private final SslHandler ssl;
+    private final LineFrameDecoder framer;
+    private BackpressureHandler backpressure;
+    /** What the server holds for this connection, as last measured (read by the memory budget's chooser). */
+    private volatile long holding;
+    /** Told to close for the memory budget: what it held then, to give back to the budget as it goes; or -1. */
+    private volatile long heldWhenTold = -1;
     private ChannelHandlerContext ctx;
     private IdleTimeouts.Entry clock;
     private boolean completeLineInBatch;
-    private boolean backpressured;
     private boolean draining;
     private boolean failed;
 
@@ -65,6 +75,7 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
     static final class Shared {
         final ServerStats stats;
         final ConnectionLimit limit;
+        final MemoryBudget budget;
         final ChannelGroup connections;
         final boolean tls;
         final Duration linger;
@@ -76,10 +87,11 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
          * @param tls whether the listener is the TLS one
          * @param linger how long a connection the server ends keeps discarding input (see LingeringClose)
          */
-        Shared(ServerStats stats, ConnectionLimit limit, ChannelGroup connections, boolean tls, Duration idle,
-                Duration linger) {
+        Shared(ServerStats stats, ConnectionLimit limit, MemoryBudget budget, ChannelGroup connections, boolean tls,
+                Duration idle, Duration linger) {
             this.stats = stats;
             this.limit = limit;
+            this.budget = budget;
             this.connections = connections;
             this.tls = tls;
             this.linger = linger;
@@ -124,11 +136,13 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
     /**
      * @param idle this connection's event loop's idle clock; null when there is no idle timeout
      * @param ssl the connection's SslHandler on the TLS listener; null on the plain one
+     * @param framer the connection's framer, whose partial line the memory budget counts
      */
-    ConnectionLifecycle(Shared shared, IdleTimeouts idle, SslHandler ssl) {
+    ConnectionLifecycle(Shared shared, IdleTimeouts idle, SslHandler ssl, LineFrameDecoder framer) {
         this.shared = shared;
         this.idle = idle;
         this.ssl = ssl;
+        this.framer = framer;
     }
 
     @Override
@@ -155,6 +169,43 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
                 clock.lineCame();
             }
         }
+        measure(ctx);
+    }
+
+    /**
+     * Reports to the memory budget what the server holds for this connection: its partial line, its held reads, its
+     * queued replies. Most batches change none of them (a line answered leaves nothing behind): no shared counter is
+     * touched then.
+     */
+    private void measure(ChannelHandlerContext ctx) {
+        ChannelOutboundBuffer queued = ctx.channel().unsafe().outboundBuffer();
+        long now = framer.bufferCapacity() + (backpressure == null ? 0 : backpressure.heldBytes())
+                + (queued == null ? 0 : queued.totalPendingWriteBytes());
+        long delta = now - holding;
+        if (delta != 0) {
+            holding = now;
+            shared.budget.change(delta);
+        }
+    }
+
+    /** What the server holds for this connection, as last measured. */
+    long holding() {
+        return holding;
+    }
+
+    /** Whether this connection has been told to close for the memory budget. */
+    boolean leaving() {
+        return heldWhenTold >= 0;
+    }
+
+    /** The memory budget is spent and this connection holds among the most: told so, and closed. */
+    void overBudget(long held, byte[] line) {
+        heldWhenTold = held;
+        ctx.executor().execute(() -> {
+            log.debug("closing connection from {}: over the memory budget, holding {} bytes",
+                    ctx.channel().remoteAddress(), held);
+            LingeringClose.close(ctx.channel(), Unpooled.wrappedBuffer(line), ssl, shared.linger);
+        });
     }
 
     /** Closes the connection for sending no complete line for the idle timeout, after a line saying so. */
@@ -167,10 +218,10 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
     /** The client is not reading its replies: from now on this connection is held back while it is not. */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (!backpressured && !ctx.channel().isWritable()) {
-            backpressured = true;
-            TcpPipeline.addBackpressure(ctx.pipeline(), shared.stats);
+        if (backpressure == null && !ctx.channel().isWritable()) {
+            backpressure = TcpPipeline.addBackpressure(ctx.pipeline(), shared.stats);
         }
+        measure(ctx);
     }
 
     @Override
@@ -218,6 +269,7 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        OutOfMemory.exitIf(cause);
         if (cause instanceof IOException) { // the socket itself failed (reset, broken pipe): nothing more gets through
             log.debug("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
@@ -241,6 +293,11 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         shared.limit.release();
+        shared.budget.change(-holding);
+        holding = 0;
+        if (heldWhenTold >= 0) {
+            shared.budget.left(heldWhenTold);
+        }
         if (clock != null) {
             clock.forget();
         }

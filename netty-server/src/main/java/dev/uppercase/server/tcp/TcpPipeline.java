@@ -40,8 +40,10 @@ public final class TcpPipeline {
     private TcpPipeline() {}
 
     /** From now on the connection's reads are held while the client is not reading its replies. */
-    static void addBackpressure(ChannelPipeline p, ServerStats stats) {
-        p.addBefore(FRAMER, BACKPRESSURE, new BackpressureHandler(stats));
+    static BackpressureHandler addBackpressure(ChannelPipeline p, ServerStats stats) {
+        BackpressureHandler backpressure = new BackpressureHandler(stats);
+        p.addBefore(FRAMER, BACKPRESSURE, backpressure);
+        return backpressure;
     }
 
     /**
@@ -51,6 +53,11 @@ public final class TcpPipeline {
     static void drain(ChannelPipeline p) {
         discardInput(p);
         p.context(DRAIN).fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+    }
+
+    /** The connection's owner, or null if it has none (turned away, or closed and taken down). */
+    static ConnectionLifecycle lifecycle(ChannelPipeline p) {
+        return (ConnectionLifecycle) p.get(CONNECTION);
     }
 
     /** No line is read any more: what the client still sends is discarded, and the connection closes when it ends. */

@@ -18,7 +18,6 @@ import dev.uppercase.server.ops.ServerStats;
 import dev.uppercase.server.ops.WarningThrottle;
 import dev.uppercase.server.tls.TlsRequiredHandler;
 import dev.uppercase.server.tls.TlsSessionHandler;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -59,13 +58,13 @@ public final class TcpServerInitializer extends ChannelInitializer<SocketChannel
      * @param tls the TLS listener's context; null for the plain TCP listener
      */
     public TcpServerInitializer(ServerSettings settings, ChannelGroup connections, ServerStats stats,
-            ConnectionLimit limit, SslContext tls) {
+            ConnectionLimit limit, MemoryBudget budget, SslContext tls) {
         this.settings = settings;
         this.stats = stats;
         this.tls = tls;
         this.tlsRequired = tls == null ? null : new TlsRequiredHandler();
         this.answering = new UppercaseHandler.Shared(settings.maxLineLength(), stats);
-        this.connections = new ConnectionLifecycle.Shared(stats, limit, connections, tls != null,
+        this.connections = new ConnectionLifecycle.Shared(stats, limit, budget, connections, tls != null,
                 settings.idleTimeout(), settings.lingerTimeout());
         this.idle = settings.idleTimeout().isZero() ? null : new IdleTimeouts.PerLoop(settings.idleTimeout());
         this.byteCounter = new ByteCounter(stats);
@@ -90,21 +89,21 @@ public final class TcpServerInitializer extends ChannelInitializer<SocketChannel
             p.addLast(SSL, ssl);
             p.addLast(TLS_SESSION, new TlsSessionHandler(ssl, stats, tlsWarning));
         }
-        addServingHandlers(p, newLifecycle(ch, ssl));
+        addServingHandlers(p, ssl);
     }
 
-    /** The owner of a connection's life on this listener; {@code ssl} the connection's SslHandler, or null. */
-    ConnectionLifecycle newLifecycle(Channel ch, SslHandler ssl) {
-        return new ConnectionLifecycle(connections, idle == null ? null : idle.forLoop(ch.eventLoop()), ssl);
-    }
-
-    /** The handlers that answer an admitted connection's lines, after TLS: the pipeline every line passes. */
-    void addServingHandlers(ChannelPipeline p, ConnectionLifecycle connection) {
+    /**
+     * The handlers that answer an admitted connection's lines, after TLS, and its owner: the pipeline every line
+     * passes. {@code ssl} is the connection's SslHandler, or null.
+     */
+    void addServingHandlers(ChannelPipeline p, SslHandler ssl) {
+        LineFrameDecoder framer = LineFrameDecoder.runsOfLines(settings.maxLineLength(), settings.quietPeriod());
         p.addLast(BYTES, byteCounter);
-        p.addLast(FRAMER, LineFrameDecoder.runsOfLines(settings.maxLineLength(), settings.quietPeriod()));
+        p.addLast(FRAMER, framer);
         p.addLast(DECODER, DECODER);
         p.addLast(UPPERCASE, new UppercaseHandler(answering, REPLY_CHUNK));
-        p.addLast(CONNECTION, connection);
+        p.addLast(CONNECTION, new ConnectionLifecycle(connections,
+                idle == null ? null : idle.forLoop(p.channel().eventLoop()), ssl, framer));
     }
 
     private SslHandler newSslHandler(SocketChannel ch) {

@@ -5,6 +5,7 @@ import dev.uppercase.codec.Uppercase;
 import dev.uppercase.server.config.AddressFilter;
 import dev.uppercase.server.config.ServerSettings;
 import dev.uppercase.server.ops.Counter;
+import dev.uppercase.server.ops.OutOfMemory;
 import dev.uppercase.server.ops.ServerStats;
 import dev.uppercase.server.ops.WarningThrottle;
 import io.netty.buffer.ByteBuf;
@@ -88,6 +89,7 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        OutOfMemory.exitIf(cause);
         // One sender's trouble (an ICMP error surfacing, a failed send) must not stop the socket serving everyone.
         dropWarning.warn("UDP error, still serving: {}", cause.toString());
     }

@@ -131,7 +131,8 @@ class ServerCommandLineTest {
                     : option.longestName().equals("--log-level") ? "debug"
                     : option.longestName().equals("--log-format") ? "json"
                     : option.longestName().equals("--log-config") ? "pom.xml" // any readable file
-                    : option.longestName().matches("--(allow|deny)") ? "10.0.0.0/8,::1" : "4242";
+                    : option.longestName().matches("--(allow|deny)") ? "10.0.0.0/8,::1"
+                    : option.longestName().equals("--memory-budget") ? "1048576" : "4242";
             // A TLS flag needs the others of the listener: set them too, and look for the change against them alone.
             List<String> companions = new ArrayList<>();
             List<String> tlsListener = List.of("--tls-port", "0", "--tls-cert", "cert.pem", "--tls-key", "key.pem");

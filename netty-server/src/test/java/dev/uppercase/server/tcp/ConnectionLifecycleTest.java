@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uppercase.codec.ErrorReplies;
+import dev.uppercase.codec.LineFrameDecoder;
 import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.ServerStats;
 import io.netty.buffer.ByteBuf;
@@ -23,6 +24,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.string.StringDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,11 +39,13 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectionLifecycleTest {
     private final ServerStats stats = new ServerStats();
-    private final ConnectionLimit limit = new ConnectionLimit(1, stats);
+    private ConnectionLimit limit = new ConnectionLimit(1, stats);
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    /** Large enough for every test but the budget's own; chooses on the thread that finds it spent. */
+    private MemoryBudget budget = new MemoryBudget(1 << 20, connections, stats, Runnable::run);
 
     private ConnectionLifecycle.Shared shared(Duration idle) {
-        return new ConnectionLifecycle.Shared(stats, limit, connections, false, idle, Duration.ofSeconds(2));
+        return new ConnectionLifecycle.Shared(stats, limit, budget, connections, false, idle, Duration.ofSeconds(2));
     }
 
     /** An admitted connection: framer (a stand-in), uppercase, connection, after the handlers given. */
@@ -49,13 +53,16 @@ class ConnectionLifecycleTest {
         EmbeddedChannel ch = new EmbeddedChannel(before);
         ConnectionLifecycle.Shared shared = shared(Duration.ZERO);
         assertTrue(shared.admit(ch));
-        return serving(ch, new ConnectionLifecycle(shared, null, null));
+        return serving(ch, shared, null);
     }
 
-    private EmbeddedChannel serving(EmbeddedChannel ch, ConnectionLifecycle lifecycle) {
-        ch.pipeline().addLast(TcpPipeline.FRAMER, new ChannelInboundHandlerAdapter())
+    /** Framer (which lets the strings these tests send pass), uppercase, connection, as the initializer adds them. */
+    private EmbeddedChannel serving(EmbeddedChannel ch, ConnectionLifecycle.Shared shared, IdleTimeouts idle) {
+        LineFrameDecoder framer = new LineFrameDecoder(1 << 20, Duration.ZERO);
+        ch.pipeline().addLast(TcpPipeline.FRAMER, framer)
+                .addLast(TcpPipeline.DECODER, new StringDecoder(StandardCharsets.UTF_8))
                 .addLast(TcpPipeline.UPPERCASE, new UppercaseHandler(new UppercaseHandler.Shared(10, stats), 1024))
-                .addLast(TcpPipeline.CONNECTION, lifecycle);
+                .addLast(TcpPipeline.CONNECTION, new ConnectionLifecycle(shared, idle, null, framer));
         return ch;
     }
 
@@ -103,7 +110,7 @@ class ConnectionLifecycleTest {
         ch.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64, 128));
         ConnectionLifecycle.Shared shared = shared(Duration.ZERO);
         assertTrue(shared.admit(ch));
-        serving(ch, new ConnectionLifecycle(shared, null, null));
+        serving(ch, shared, null);
         ch.writeInbound("a well-behaved client\n");
         assertEquals("A WELL-BEHAVED CLIENT\n", nextOutbound(ch));
         assertNull(ch.pipeline().get(TcpPipeline.BACKPRESSURE));
@@ -122,8 +129,7 @@ class ConnectionLifecycleTest {
         ch.freezeTime();
         ConnectionLifecycle.Shared shared = shared(timeout);
         assertTrue(shared.admit(ch));
-        return serving(ch, new ConnectionLifecycle(shared, new IdleTimeouts.PerLoop(timeout).forLoop(ch.eventLoop()),
-                null));
+        return serving(ch, shared, new IdleTimeouts.PerLoop(timeout).forLoop(ch.eventLoop()));
     }
 
     @Test
@@ -148,6 +154,29 @@ class ConnectionLifecycleTest {
         assertEquals(1, stats.get(Counter.IDLE_CLOSED));
         assertEquals(-1, ch.runScheduledPendingTasks(), "no connection left: the loop keeps no timer");
         ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void whenTheMemoryBudgetIsSpentTheConnectionHoldingTheMostIsToldAndClosed() {
+        budget = new MemoryBudget(800, connections, stats, Runnable::run);
+        limit = new ConnectionLimit(2, stats);
+        ConnectionLifecycle.Shared shared = shared(Duration.ZERO);
+        EmbeddedChannel large = new EmbeddedChannel();
+        EmbeddedChannel small = new EmbeddedChannel();
+        assertTrue(shared.admit(large));
+        serving(large, shared, null).writeInbound(Unpooled.copiedBuffer("x".repeat(600), StandardCharsets.UTF_8));
+        assertEquals(600, budget.held(), "a partial line of 600 bytes, held");
+        assertTrue(large.isOpen(), "within the budget");
+        assertTrue(shared.admit(small));
+        serving(small, shared, null).writeInbound(Unpooled.copiedBuffer("y".repeat(300), StandardCharsets.UTF_8));
+        large.runPendingTasks();
+        assertEquals(ErrorReplies.overMemoryBudget(), nextOutbound(large));
+        assertFalse(large.isOpen(), "the one holding the most, told and closed");
+        assertTrue(small.isOpen(), "the other goes on");
+        assertEquals(300, budget.held(), "what the closed one held, given back");
+        assertEquals(1, stats.get(Counter.MEMORY_BUDGET_CLOSED));
+        large.finishAndReleaseAll();
+        small.finishAndReleaseAll();
     }
 
     @Test

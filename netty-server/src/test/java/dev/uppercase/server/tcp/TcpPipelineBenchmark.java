@@ -51,10 +51,11 @@ public class TcpPipelineBenchmark {
         ServerSettings settings = ServerSettings.builder().port(0).build();
         ServerStats stats = new ServerStats();
         ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), stats);
-        TcpServerInitializer initializer = new TcpServerInitializer(settings,
-                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), stats, limit, null);
+        DefaultChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+        TcpServerInitializer initializer = new TcpServerInitializer(settings, connections, stats, limit,
+                new MemoryBudget(settings.memoryBudget(), connections, stats, GlobalEventExecutor.INSTANCE), null);
         channel = new EmbeddedChannel();
-        initializer.addServingHandlers(channel.pipeline(), initializer.newLifecycle(channel, null));
+        initializer.addServingHandlers(channel.pipeline(), null);
         read = Unpooled.directBuffer(LINES_PER_READ * lineLength);
         for (int i = 0; i < LINES_PER_READ; i++) {
             StringBuilder line = new StringBuilder();
