@@ -1,5 +1,7 @@
 package dev.uppercase.server.ops;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * What the server does when the JVM runs out of memory anyway (the memory budget keeps connections from getting it
  * there): exits at once with {@link #EXIT_CODE}, the code the JVM's own {@code -XX:+ExitOnOutOfMemoryError} exits with,
@@ -9,6 +11,9 @@ package dev.uppercase.server.ops;
  */
 public final class OutOfMemory {
     public static final int EXIT_CODE = 3;
+    /** Made beforehand: out of memory, even a message may not be allocated. */
+    private static final byte[] MESSAGE =
+            "uppercase-server: out of memory: exiting\n".getBytes(StandardCharsets.US_ASCII);
 
     private OutOfMemory() {}
 
@@ -16,10 +21,14 @@ public final class OutOfMemory {
     public static void exitIf(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof OutOfMemoryError) {
-                // No logging framework: it may need memory. One line, then the halt (no shutdown hooks: a drain
-                // would need memory too).
-                System.err.println("uppercase-server: out of memory (" + t.getMessage() + "): exiting");
-                Runtime.getRuntime().halt(EXIT_CODE);
+                // No logging framework, and nothing made now: either may need memory. One line made beforehand, then
+                // the halt (no shutdown hooks: a drain would need memory too).
+                try {
+                    System.err.write(MESSAGE, 0, MESSAGE.length);
+                    System.err.flush();
+                } finally {
+                    Runtime.getRuntime().halt(EXIT_CODE);
+                }
             }
         }
     }

@@ -114,11 +114,21 @@ final class BackpressureHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        releaseHeld();
+        ctx.fireChannelInactive();
+    }
+
+    /** Taken out of the pipeline (for the memory budget, or with the rest at the close): what it holds goes. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseHeld();
+    }
+
+    private void releaseHeld() {
         if (held != null) {
             held.forEach(ReferenceCountUtil::release);
             held = null;
             heldBytes = 0;
         }
-        ctx.fireChannelInactive();
     }
 }

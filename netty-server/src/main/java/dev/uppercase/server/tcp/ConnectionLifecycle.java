@@ -18,6 +18,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -63,7 +64,7 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
     private BackpressureHandler backpressure;
     /** What the server holds for this connection, as last measured (read by the memory budget's chooser). */
     private volatile long holding;
-    /** Told to close for the memory budget: what it held then, to give back to the budget as it goes; or -1. */
+    /** Told to close for the memory budget: what it held then; or -1. */
     private volatile long heldWhenTold = -1;
     private ChannelHandlerContext ctx;
     private IdleTimeouts.Entry clock;
@@ -156,8 +157,12 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
     /** A frame the UppercaseHandler has answered (or, after an error, one that will not be): the idle clock's input. */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object frame) {
-        // A partial line answered early or at the end does not keep a connection alive.
-        completeLineInBatch |= !failed && ((String) frame).endsWith("\n");
+        if (frame instanceof String lines) {
+            // A partial line answered early or at the end does not keep a connection alive.
+            completeLineInBatch |= !failed && lines.endsWith("\n");
+        } else {
+            ReferenceCountUtil.release(frame); // what the framer still held as it was taken out (dropHeldInput)
+        }
     }
 
     /** The clock is read once per batch, not per frame: a batch takes microseconds, a reading of the clock does too. */
@@ -198,13 +203,25 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
         return heldWhenTold >= 0;
     }
 
-    /** The memory budget is spent and this connection holds among the most: told so, and closed. */
+    /**
+     * The memory budget is spent and this connection holds among the most: what it holds of its input goes at once,
+     * and it is told so and closed. What it held when chosen, {@code held}, is given back to the budget's reckoning of
+     * connections on their way out as soon as the input is dropped.
+     */
     void overBudget(long held, byte[] line) {
         heldWhenTold = held;
         ctx.executor().execute(() -> {
-            log.debug("closing connection from {}: over the memory budget, holding {} bytes",
-                    ctx.channel().remoteAddress(), held);
-            LingeringClose.close(ctx.channel(), Unpooled.wrappedBuffer(line), ssl, shared.linger);
+            try {
+                if (ctx.channel().isActive()) {
+                    log.debug("closing connection from {}: over the memory budget, holding {} bytes",
+                            ctx.channel().remoteAddress(), held);
+                    LingeringClose.close(ctx.channel(), Unpooled.wrappedBuffer(line), ssl, shared.linger);
+                    TcpPipeline.dropHeldInput(ctx.pipeline());
+                    measure(ctx); // what is left: the replies still queued for it, until the close
+                }
+            } finally {
+                shared.budget.left(held);
+            }
         });
     }
 
@@ -295,9 +312,6 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
         shared.limit.release();
         shared.budget.change(-holding);
         holding = 0;
-        if (heldWhenTold >= 0) {
-            shared.budget.left(heldWhenTold);
-        }
         if (clock != null) {
             clock.forget();
         }

@@ -71,7 +71,7 @@ public final class MemoryBudget {
         }
     }
 
-    /** A connection told to close has gone, giving back what it held (its {@link #change} comes apart). */
+    /** A connection told to close has let go of its input: what it held then no longer needs reckoning apart. */
     void left(long heldWhenTold) {
         leaving.addAndGet(-heldWhenTold);
     }

@@ -67,6 +67,19 @@ public final class TcpPipeline {
         }
     }
 
+    /**
+     * Lets go of what the connection holds of its input, at once: its partial line (the framer goes, and with it its
+     * buffer) and the reads held back from it. For a connection closed to bring the memory budget back.
+     */
+    static void dropHeldInput(ChannelPipeline p) {
+        // The framer hands on what it held as it goes: with the decoder gone first, as bytes, not decoded for nothing.
+        for (String name : new String[] {BACKPRESSURE, DECODER, FRAMER}) {
+            if (p.get(name) != null) {
+                p.remove(name);
+            }
+        }
+    }
+
     /** No line is answered any more: what is still read reaches the connection's owner, which drops it. */
     static void stopAnswering(ChannelPipeline p) {
         if (p.get(UPPERCASE) != null) {
