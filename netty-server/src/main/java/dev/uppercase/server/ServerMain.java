@@ -2,6 +2,7 @@ package dev.uppercase.server;
 
 import dev.uppercase.server.config.ServerCommandLine;
 import dev.uppercase.server.ops.OutOfMemory;
+import dev.uppercase.server.tls.ServerTls;
 import io.netty.util.ResourceLeakDetector;
 import java.io.PrintStream;
 import java.util.Map;
@@ -24,6 +25,7 @@ public final class ServerMain {
     /** Runs the server until it is stopped; returns the exit code (help, version, and errors return at once). */
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         OutOfMemory.exitOnUncaught();
+        ServerTls.refuseClientRenegotiation();
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             // Netty samples buffers for leaks unless told otherwise, which costs throughput (docs/performance.md); the
             // tests run every buffer through a detector that fails them. -Dio.netty.leakDetection.level=simple turns

@@ -88,6 +88,24 @@ class TlsTest {
         }
     }
 
+    /**
+     * A TLS 1.2 client asking for a new handshake on an open connection (each one a full handshake for the server,
+     * as often as it likes) is refused, with a fatal alert that ends the connection.
+     */
+    @Test
+    void aClientInitiatedRenegotiationIsRefused() throws Exception {
+        try (UppercaseServer server = startTls();
+                PlainTcpClient c = PlainTcpClient.tls(server.tlsAddress(), clientContext(null), "TLSv1.2")) {
+            assertEquals("BEFORE\n", c.send("before\n").readLine());
+            SSLSocket socket = (SSLSocket) c.socket();
+            assertThrows(IOException.class, () -> {
+                socket.startHandshake();
+                c.send("after\n").readLine(); // the JDK's client renegotiates as it next writes or reads
+            });
+            assertEquals(1, server.stats().get(Counter.LINES_IN), "nothing is read after the refusal");
+        }
+    }
+
     @Test
     void plainTcpStillServedBesideTls() throws Exception {
         try (UppercaseServer server = startTls(); PlainTcpClient c = new PlainTcpClient(server.tcpAddress())) {
