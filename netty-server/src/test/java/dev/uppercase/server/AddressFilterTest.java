@@ -87,6 +87,17 @@ class AddressFilterTest {
         assertFalse(f.accepts(new InetSocketAddress("::1", 1)), "allow lists only IPv4 here");
     }
 
+    /** As the JDK reads it, and as a dual-stack socket reports an IPv4 client: the IPv4 address it maps. */
+    @Test
+    void anIpv4MappedAddressIsTheIpv4AddressItMaps() {
+        AddressFilter one = AddressFilter.of(List.of(), List.of("::ffff:127.0.0.2"));
+        assertFalse(one.accepts(new InetSocketAddress("127.0.0.2", 1)));
+        assertTrue(one.accepts(new InetSocketAddress("127.0.0.3", 1)), "no prefix: one address");
+        AddressFilter range = AddressFilter.of(List.of(), List.of("::ffff:127.0.0.0/120"));
+        assertFalse(range.accepts(new InetSocketAddress("127.0.0.255", 1)));
+        assertTrue(range.accepts(new InetSocketAddress("127.0.1.1", 1)), "the prefix counts the mapping's 96 bits");
+    }
+
     @Test
     void emptyVariablesMeanNoRanges() {
         ServerSettings s = ServerCommandLine.parse(new String[0], Map.of("UPPERCASE_ALLOW", "", "UPPERCASE_DENY", " "));
@@ -95,7 +106,7 @@ class AddressFilterTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"--allow=example.org/8", "--allow=10.0.0.0/33", "--deny=::1/129", "--deny=1.2.3.4/x",
-        "--allow=300.1.1.1"})
+        "--allow=300.1.1.1", "--deny=::ffff:127.0.0.1/95"})
     void aBadRangeIsAUsageError(String arg) {
         assertThrows(ParameterException.class, () -> ServerCommandLine.parse(new String[] {arg}, Map.of()));
     }

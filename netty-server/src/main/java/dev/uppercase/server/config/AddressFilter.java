@@ -3,6 +3,8 @@ package dev.uppercase.server.config;
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.netty.util.NetUtil;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,20 +48,26 @@ public final class AddressFilter {
             String trimmed = range.trim();
             int slash = trimmed.indexOf('/');
             String ip = slash < 0 ? trimmed : trimmed.substring(0, slash);
-            boolean v4 = NetUtil.isValidIpV4Address(ip);
-            if (!v4 && !NetUtil.isValidIpV6Address(ip)) {
+            InetAddress address = NetUtil.createInetAddressFromIpAddressString(ip);
+            if (address == null) {
                 throw new IllegalArgumentException("'" + range + "' is not an IP address or a CIDR range");
             }
+            // An IPv4-mapped IPv6 address (::ffff:127.0.0.2) is the IPv4 address it maps, as the JDK reads it and as
+            // a dual-stack socket reports an IPv4 client: its prefix counts the 96 bits of the mapping too.
+            boolean mapped = address instanceof Inet4Address && !NetUtil.isValidIpV4Address(ip);
+            int bits = address instanceof Inet4Address && !mapped ? 32 : 128;
             int prefix;
             try {
-                prefix = slash < 0 ? (v4 ? 32 : 128) : Integer.parseInt(trimmed.substring(slash + 1));
+                prefix = slash < 0 ? bits : Integer.parseInt(trimmed.substring(slash + 1));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("'" + range + "' has no valid prefix length");
             }
-            if (prefix < 0 || prefix > (v4 ? 32 : 128)) {
-                throw new IllegalArgumentException("'" + range + "': the prefix must be 0.." + (v4 ? 32 : 128));
+            int least = mapped ? 96 : 0;
+            if (prefix < least || prefix > bits) {
+                throw new IllegalArgumentException("'" + range + "': the prefix must be " + least + ".." + bits
+                        + (mapped ? " (an IPv4-mapped address)" : ""));
             }
-            rules.add(new IpSubnetFilterRule(ip, prefix, type));
+            rules.add(new IpSubnetFilterRule(address, mapped ? prefix - 96 : prefix, type));
         }
         return List.copyOf(rules);
     }

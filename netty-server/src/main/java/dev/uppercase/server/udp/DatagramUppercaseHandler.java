@@ -32,7 +32,12 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
     private final int replyRate;
     private final ReplyRateLimit rateLimit;
     private final ServerStats stats;
-    private final WarningThrottle dropWarning = new WarningThrottle(log, Duration.ofSeconds(10));
+    // One throttle per kind, so that "and 9 more like it" counts drops of one kind.
+    private final WarningThrottle filteredWarning = throttle();
+    private final WarningThrottle rateLimitedWarning = throttle();
+    private final WarningThrottle tooLargeWarning = throttle();
+    private final WarningThrottle replyTooLargeWarning = throttle();
+    private final WarningThrottle errorWarning = throttle();
 
     DatagramUppercaseHandler(ServerSettings settings, ServerStats stats) {
         this.maxDatagramSize = settings.maxDatagramSize();
@@ -42,17 +47,21 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
         this.stats = stats;
     }
 
+    private static WarningThrottle throttle() {
+        return new WarningThrottle(log, Duration.ofSeconds(10));
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket request) throws IOException {
         stats.add(Counter.DATAGRAMS_IN);
         if (!addressFilter.accepts(request.sender())) {
             stats.add(Counter.DATAGRAMS_FILTERED); // never answered: no reply to a source that is filtered
-            dropWarning.warn("dropped a datagram from {}: not allowed ({})", request.sender(), addressFilter);
+            filteredWarning.warn("dropped a datagram from {}: not allowed ({})", request.sender(), addressFilter);
             return;
         }
         if (rateLimit != null && !rateLimit.tryAcquire(request.sender().getAddress())) {
             stats.add(Counter.DATAGRAMS_RATE_LIMITED);
-            dropWarning.warn("dropped a datagram from {}: over {} replies per second to one address",
+            rateLimitedWarning.warn("dropped a datagram from {}: over {} replies per second to one address",
                     request.sender(), replyRate);
             return;
         }
@@ -64,7 +73,7 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
         }
         if (content.readableBytes() > maxDatagramSize) {
             stats.add(Counter.DATAGRAMS_TOO_LARGE);
-            dropWarning.warn("dropped a datagram from {} over {} bytes", request.sender(), maxDatagramSize);
+            tooLargeWarning.warn("dropped a datagram from {} over {} bytes", request.sender(), maxDatagramSize);
             return;
         }
         String text = content.toString(Uppercase.CHARSET);
@@ -74,7 +83,7 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
         if (replyBytes > maxDatagramSize) {
             out.release();
             stats.add(Counter.REPLIES_TOO_LARGE);
-            dropWarning.warn("no reply to {}: its upper case is {} bytes, over the {} byte limit",
+            replyTooLargeWarning.warn("no reply to {}: its upper case is {} bytes, over the {} byte limit",
                     request.sender(), replyBytes, maxDatagramSize);
             return;
         }
@@ -91,6 +100,6 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         OutOfMemory.exitIf(cause);
         // One sender's trouble (an ICMP error surfacing, a failed send) must not stop the socket serving everyone.
-        dropWarning.warn("UDP error, still serving: {}", cause.toString());
+        errorWarning.warn("UDP error, still serving: {}", cause.toString());
     }
 }
