@@ -3,13 +3,14 @@ package dev.uppercase.server;
 import dev.uppercase.cli.Durations;
 import dev.uppercase.codec.Datagrams;
 import dev.uppercase.codec.Uppercase;
+import dev.uppercase.server.access.ConnectionLimit;
 import dev.uppercase.server.config.ServerSettings;
 import dev.uppercase.server.config.ServerVersion;
 import dev.uppercase.server.http.HttpEndpointHandler;
-import dev.uppercase.server.http.MetricsServerInitializer;
+import dev.uppercase.server.http.HttpServerInitializer;
 import dev.uppercase.server.http.ServerMetrics;
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.ServerStats;
-import dev.uppercase.server.tcp.ConnectionLimit;
 import dev.uppercase.server.tcp.MemoryBudget;
 import dev.uppercase.server.tcp.TcpServerInitializer;
 import dev.uppercase.server.tls.ServerTls;
@@ -54,6 +55,8 @@ public final class UppercaseServer implements AutoCloseable {
     private final ServerSettings settings;
     private final EventLoopGroup tcpGroup;
     private final EventLoopGroup udpGroup;
+    /** Null when there is no HTTP endpoint. */
+    private final EventLoopGroup httpGroup;
     private final ChannelGroup connections = new DefaultChannelGroup("tcp-connections", GlobalEventExecutor.INSTANCE);
     private final ServerStats stats = new ServerStats();
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -75,6 +78,8 @@ public final class UppercaseServer implements AutoCloseable {
         this.tcpGroup = eventLoops("uppercase-tcp", Runtime.getRuntime().availableProcessors(), transport);
         // One datagram channel is served by one event loop; with SO_REUSEPORT there is one channel per loop.
         this.udpGroup = eventLoops("uppercase-udp", udpSockets(transport), transport);
+        // One thread of its own for scrapes and health checks: they cannot delay a line client, nor it them.
+        this.httpGroup = settings.metricsPort() == null ? null : eventLoops("uppercase-http", 1, transport);
     }
 
     /** Threads named for what they serve, as a thread dump, a profile and every log line show them. */
@@ -135,7 +140,8 @@ public final class UppercaseServer implements AutoCloseable {
     }
 
     private void bind() throws ServerStartException {
-        ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), stats);
+        ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), stats, Counter.CONNECTIONS_REJECTED,
+                "connections");
         // The choice of whom to close runs off the event loops: it looks at every connection, of every loop.
         budget = new MemoryBudget(settings.memoryBudget(), connections, stats, GlobalEventExecutor.INSTANCE);
         ServerBootstrap tcp = tcpBootstrap();
@@ -200,13 +206,21 @@ public final class UppercaseServer implements AutoCloseable {
         }
     }
 
-    /** /metrics and /health, on the TCP event loops (a scrape is a few requests a minute). */
+    /** /metrics and /health, on an event loop of their own. */
     private void bindHttp() throws ServerStartException {
-        metrics = new ServerMetrics(stats, connections::size, budget::held, Map.of("tcp", tcpGroup, "udp", udpGroup));
+        metrics = new ServerMetrics(stats, connections::size, budget::held,
+                Map.of("tcp", tcpGroup, "udp", udpGroup, "http", httpGroup));
+        ConnectionLimit limit = new ConnectionLimit(settings.http().maxConnections(), stats,
+                Counter.HTTP_CONNECTIONS_REJECTED, "HTTP connections");
+        HttpEndpointHandler endpoints = new HttpEndpointHandler(metrics, () -> ready, stats, settings.lingerTimeout());
         ServerBootstrap http = new ServerBootstrap()
-                .group(tcpGroup)
+                .group(httpGroup)
                 .channel(transport.serverSocketChannel())
-                .childHandler(new MetricsServerInitializer(new HttpEndpointHandler(metrics, () -> ready)));
+                // Read only when asked: one request at a time (HttpServerInitializer).
+                .childOption(ChannelOption.AUTO_READ, false)
+                // A client that half-closes after its requests still gets their responses.
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new HttpServerInitializer(settings, stats, limit, endpoints));
         metricsChannel = bind("HTTP", http.bind(settings.metricsAddress()), settings.metricsAddress());
     }
 
@@ -306,10 +320,12 @@ public final class UppercaseServer implements AutoCloseable {
     }
 
     private void shutdownEventLoops() {
-        for (EventLoopGroup g : List.of(tcpGroup, udpGroup)) {
+        List<EventLoopGroup> groups = httpGroup == null ? List.of(tcpGroup, udpGroup)
+                : List.of(tcpGroup, udpGroup, httpGroup);
+        for (EventLoopGroup g : groups) {
             g.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         }
-        for (EventLoopGroup g : List.of(tcpGroup, udpGroup)) {
+        for (EventLoopGroup g : groups) {
             g.terminationFuture().syncUninterruptibly();
         }
     }

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -139,6 +140,74 @@ class AttackTest {
                 s.close();
             }
             stillServingAndStoppable(server);
+        }
+    }
+
+    /**
+     * Eight scrapers that each send 30,000 pipelined GET /metrics in one megabyte and never read: their responses
+     * would be 280 MB, but each connection holds one response, and a few requests, at a time.
+     */
+    @Test
+    void scrapersThatPipelineAndNeverReadHoldOneResponseEach() throws Exception {
+        try (ServerProcess server = new ServerProcess(SMALL_HEAP, "--metrics-port", "0")) {
+            byte[] scrapes = "GET /metrics HTTP/1.1\r\nhost: localhost\r\n\r\n".repeat(30_000)
+                    .getBytes(StandardCharsets.US_ASCII);
+            List<Future<?>> sent = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Socket s = attacker(server.http());
+                sent.add(writers.submit(() -> {
+                    try {
+                        s.getOutputStream().write(scrapes);
+                    } catch (IOException closedByTheServer) {
+                        // it dropped what could not wait, and closed: the point
+                    }
+                }));
+            }
+            for (Future<?> f : sent) {
+                f.get(60, TimeUnit.SECONDS); // all of it taken: what could not wait is read and dropped
+            }
+            assertEquals(200, scrape(server), server.log());
+            stillServingAndStoppable(server);
+        }
+    }
+
+    /**
+     * 1,000 silent connections to the HTTP endpoint: it holds its 16, answers the rest 503 and closes them, and the
+     * line port goes on accepting; the 16 go at the idle timeout, and scrapes are answered again.
+     */
+    @Test
+    void silentHttpConnectionsAreHeldToTheEndpointsOwnLimit() throws Exception {
+        try (ServerProcess server = new ServerProcess(SMALL_HEAP, "--metrics-port", "0",
+                "--metrics-idle-timeout", "3s")) {
+            long before = server.openDescriptors();
+            for (int i = 0; i < 1_000; i++) {
+                attacker(server.http());
+            }
+            Await.until("the endpoint to hold at most its 16 connections",
+                    () -> descriptors(server) <= before + 16 + 10);
+            try (PlainTcpClient fresh = new PlainTcpClient(server.tcp())) {
+                assertEquals("LINES STILL\n", fresh.send("lines still\n").readLine());
+            }
+            Await.until("the silent 16 to go at the idle timeout, and a scrape to be answered",
+                    () -> scrapeOrZero(server) == 200);
+            stillServingAndStoppable(server);
+        }
+    }
+
+    /** One GET /metrics on a connection of its own: the response's status. */
+    private static int scrape(ServerProcess server) throws IOException {
+        try (PlainTcpClient c = new PlainTcpClient(server.http())) {
+            String status = c.send("GET /metrics HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n")
+                    .readLine();
+            return status == null ? 0 : Integer.parseInt(status.split(" ")[1]);
+        }
+    }
+
+    private static int scrapeOrZero(ServerProcess server) {
+        try {
+            return scrape(server);
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -102,7 +102,8 @@ class MetricsAndHealthTest {
             assertEquals((double) cores, m.get("netty_eventexecutor_workers{group=\"tcp\"}"), "one per core");
             assertEquals(server.transport().hasReusePort() ? cores : 1.0, m.get(
                     "netty_eventexecutor_workers{group=\"udp\"}"));
-            for (String group : new String[] {"tcp", "udp"}) {
+            assertEquals(1.0, m.get("netty_eventexecutor_workers{group=\"http\"}"), "scrapes on a thread of their own");
+            for (String group : new String[] {"tcp", "udp", "http"}) {
                 long pending = m.keySet().stream()
                         .filter(k -> k.startsWith("netty_eventexecutor_tasks_pending{group=\"" + group + "\","))
                         .count();

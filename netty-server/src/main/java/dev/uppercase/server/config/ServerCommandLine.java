@@ -192,6 +192,29 @@ public final class ServerCommandLine {
                 description = "HTTP port for /metrics (Prometheus) and /health/live, /health/ready (default: off).")
         Integer metricsPort;
 
+        @Option(names = "--metrics-max-connections", paramLabel = "N",
+                defaultValue = "" + Defaults.HTTP_MAX_CONNECTIONS,
+                description = "Most connections to the HTTP endpoint at once; one more is answered 503 "
+                        + "(default ${DEFAULT-VALUE}).")
+        int metricsMaxConnections;
+
+        @Option(names = "--metrics-request-timeout", paramLabel = "DURATION",
+                defaultValue = Defaults.HTTP_REQUEST_TIMEOUT,
+                description = "An HTTP request must arrive whole this long after its first byte, or it is answered "
+                        + "408 (default ${DEFAULT-VALUE}).")
+        Duration metricsRequestTimeout;
+
+        @Option(names = "--metrics-idle-timeout", paramLabel = "DURATION", defaultValue = Defaults.HTTP_IDLE_TIMEOUT,
+                description = "Close an HTTP connection with no byte in or out for this long "
+                        + "(default ${DEFAULT-VALUE}).")
+        Duration metricsIdleTimeout;
+
+        @Option(names = "--metrics-max-header-size", paramLabel = "BYTES",
+                defaultValue = "" + Defaults.HTTP_MAX_HEADER_SIZE,
+                description = "Longest HTTP request line and most bytes of headers; longer is answered 414 or 431 "
+                        + "(default ${DEFAULT-VALUE}).")
+        int metricsMaxHeaderSize;
+
         @Option(names = "--tls-port", paramLabel = "N",
                 description = "Port of a TLS listener for the same line protocol (default: off; " + Ports.TLS
                         + " is usual). "
@@ -236,6 +259,11 @@ public final class ServerCommandLine {
                     .transport(transport)
                     .addressFilter(addressFilter(cl, check))
                     .metricsPort(metricsPort == null ? null : port(check, "--metrics-port", metricsPort))
+                    .http(new ServerSettings.HttpLimits(
+                            check.within("--metrics-max-connections", metricsMaxConnections, 1, 100_000),
+                            check.positive("--metrics-request-timeout", metricsRequestTimeout),
+                            check.positive("--metrics-idle-timeout", metricsIdleTimeout),
+                            check.within("--metrics-max-header-size", metricsMaxHeaderSize, 256, 1024 * 1024)))
                     .tls(tls(cl, check))
                     .udpReplyRate(check.within("--udp-reply-rate", udpReplyRate, 0, 1_000_000))
                     .log(log(cl, check))

@@ -37,6 +37,7 @@ import java.util.List;
  * @param transport the I/O transport; AUTO picks the fastest available
  * @param addressFilter which sources may connect or send datagrams
  * @param metricsPort the HTTP port for /metrics and /health; null: no HTTP endpoint
+ * @param http the HTTP endpoint's own limits
  * @param tls the TLS listener; null: none
  * @param udpReplyRate most UDP replies per second to one source address (a second's worth at once); 0: no limit
  * @param log how and how much the server logs
@@ -58,6 +59,7 @@ public record ServerSettings(
         Transport transport,
         AddressFilter addressFilter,
         Integer metricsPort,
+        HttpLimits http,
         TlsSettings tls,
         int udpReplyRate,
         LogSettings log) {
@@ -72,6 +74,16 @@ public record ServerSettings(
      * @param handshakeTimeout a connection that has not finished its handshake by then is closed
      */
     public record TlsSettings(int port, Path cert, Path key, Path clientCa, Duration handshakeTimeout) {}
+
+    /**
+     * The HTTP endpoint's limits: a small server of its own, for scrapers and health checks.
+     *
+     * @param maxConnections most connections to it open at once; one more is answered 503 and closed
+     * @param requestTimeout a request must have arrived whole this long after its first byte, or it is answered 408
+     * @param idleTimeout a connection with no byte in or out for this long is closed
+     * @param maxHeaderSize longest request line, and most bytes of headers; longer is answered 414 or 431
+     */
+    public record HttpLimits(int maxConnections, Duration requestTimeout, Duration idleTimeout, int maxHeaderSize) {}
 
     /**
      * @param level the root level: TRACE, DEBUG, INFO, WARN, ERROR or OFF (Netty's own loggers stay at WARN)
@@ -104,6 +116,10 @@ public record ServerSettings(
         public static final String LOG_LEVEL = "info";
         public static final String LOG_FORMAT = "text";
         public static final String TLS_HANDSHAKE_TIMEOUT = "10s";
+        public static final int HTTP_MAX_CONNECTIONS = 16;
+        public static final String HTTP_REQUEST_TIMEOUT = "10s";
+        public static final String HTTP_IDLE_TIMEOUT = "60s";
+        public static final int HTTP_MAX_HEADER_SIZE = 8192;
 
         private Defaults() {}
 
@@ -141,7 +157,8 @@ public record ServerSettings(
                 .drainTimeout(drainTimeout).maxConnections(maxConnections).memoryBudget(memoryBudget)
                 .idleTimeout(idleTimeout)
                 .lingerTimeout(lingerTimeout).writeBufferSize(writeBufferSize).transport(transport)
-                .addressFilter(addressFilter).metricsPort(metricsPort).tls(tls).udpReplyRate(udpReplyRate).log(log);
+                .addressFilter(addressFilter).metricsPort(metricsPort).http(http).tls(tls).udpReplyRate(udpReplyRate)
+                .log(log);
     }
 
     /** Settings one at a time, from the defaults; see the record's components for what each means. */
@@ -162,6 +179,9 @@ public record ServerSettings(
         private Transport transport = Transport.AUTO;
         private AddressFilter addressFilter = AddressFilter.of(List.of(), List.of());
         private Integer metricsPort;
+        private HttpLimits http = new HttpLimits(Defaults.HTTP_MAX_CONNECTIONS,
+                Durations.parse(Defaults.HTTP_REQUEST_TIMEOUT), Durations.parse(Defaults.HTTP_IDLE_TIMEOUT),
+                Defaults.HTTP_MAX_HEADER_SIZE);
         private TlsSettings tls;
         private int udpReplyRate = Defaults.UDP_REPLY_RATE;
         private LogSettings log = new LogSettings("INFO", LogFormat.TEXT, null);
@@ -253,6 +273,11 @@ public record ServerSettings(
             return this;
         }
 
+        public Builder http(HttpLimits value) {
+            http = value;
+            return this;
+        }
+
         public Builder tls(TlsSettings value) {
             tls = value;
             return this;
@@ -271,7 +296,7 @@ public record ServerSettings(
         public ServerSettings build() {
             return new ServerSettings(bind, tcpPort, udpPort, maxLineLength, quietPeriod, maxDatagramSize,
                     udpReceiveBuffer, drainTimeout, maxConnections, memoryBudget, idleTimeout, lingerTimeout,
-                    writeBufferSize, transport, addressFilter, metricsPort, tls, udpReplyRate, log);
+                    writeBufferSize, transport, addressFilter, metricsPort, http, tls, udpReplyRate, log);
         }
     }
 

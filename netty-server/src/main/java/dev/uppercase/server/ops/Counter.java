@@ -8,7 +8,11 @@ package dev.uppercase.server.ops;
 public enum Counter {
     CONNECTIONS_OPENED("uppercase_connections_opened", "", "TCP and TLS connections accepted and served"),
     CONNECTIONS_REJECTED("uppercase_connections_rejected", "", "TCP connections turned away at the connection limit"),
-    CONNECTIONS_FILTERED("uppercase_connections_filtered", "", "TCP connections refused by --allow/--deny"),
+    CONNECTIONS_FILTERED("uppercase_connections_filtered", "", "TCP and HTTP connections refused by --allow/--deny"),
+    HTTP_CONNECTIONS_REJECTED("uppercase_http_connections_rejected", "",
+            "HTTP connections answered 503 at --metrics-max-connections"),
+    /** Malformed, over --metrics-max-header-size, or not whole within --metrics-request-timeout. */
+    HTTP_BAD_REQUESTS("uppercase_http_bad_requests", "", "HTTP requests answered 400, 408, 414 or 431, then closed"),
     /** Partial lines answered on a quiet period or at the end of input included. */
     LINES_IN("uppercase_lines_in", "", "TCP request lines answered"),
     BYTES_IN("uppercase_bytes_in", "", "TCP bytes received"),

@@ -4,6 +4,8 @@ import dev.uppercase.cli.Durations;
 import dev.uppercase.codec.ErrorReplies;
 import dev.uppercase.codec.LineFrameDecoder;
 import dev.uppercase.codec.Uppercase;
+import dev.uppercase.server.access.ConnectionLimit;
+import dev.uppercase.server.linger.LingeringClose;
 import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.OutOfMemory;
 import dev.uppercase.server.ops.ServerStats;
@@ -215,7 +217,7 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
                 if (ctx.channel().isActive()) {
                     log.debug("closing connection from {}: over the memory budget, holding {} bytes",
                             ctx.channel().remoteAddress(), held);
-                    LingeringClose.close(ctx.channel(), Unpooled.wrappedBuffer(line), ssl, shared.linger);
+                    endWith(line);
                     TcpPipeline.dropHeldInput(ctx.pipeline());
                     measure(ctx); // what is left: the replies still queued for it, until the close
                 }
@@ -225,11 +227,17 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /** Answers no more lines and ends the connection with {@code line}, in a lingering close. */
+    private void endWith(byte[] line) {
+        TcpPipeline.stopAnswering(ctx.pipeline()); // nor a read held back until now: this line is the last
+        LingeringClose.close(ctx.channel(), Unpooled.wrappedBuffer(line), ssl, shared.linger);
+    }
+
     /** Closes the connection for sending no complete line for the idle timeout, after a line saying so. */
     private void idleTimeout() {
         shared.stats.add(Counter.IDLE_CLOSED);
         log.debug("closing connection from {}: idle timeout", ctx.channel().remoteAddress());
-        LingeringClose.close(ctx.channel(), Unpooled.wrappedBuffer(shared.idleTimeout), ssl, shared.linger);
+        endWith(shared.idleTimeout);
     }
 
     /** The client is not reading its replies: from now on this connection is held back while it is not. */
@@ -304,7 +312,7 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
         // The socket still carries bytes: the replies already made are out (the UppercaseHandler wrote its batch
         // before passing the error on), then the error line takes the next reply's place, then the close. Nothing
         // more is read or answered, so no later line's answer can be taken for this one's.
-        LingeringClose.close(ctx.channel(), Unpooled.wrappedBuffer(shared.internalError), ssl, shared.linger);
+        endWith(shared.internalError);
     }
 
     @Override

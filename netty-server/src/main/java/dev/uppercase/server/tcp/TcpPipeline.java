@@ -1,5 +1,6 @@
 package dev.uppercase.server.tcp;
 
+import dev.uppercase.server.linger.LingeringClose;
 import dev.uppercase.server.ops.ServerStats;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -26,7 +27,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
  */
 public final class TcpPipeline {
     public static final String FILTER = "filter";
-    public static final String DRAIN = "drain";
+    public static final String DRAIN = LingeringClose.DRAIN;
     public static final String TLS_REQUIRED = "tls-required";
     public static final String SSL = "ssl";
     public static final String TLS_SESSION = "tls-session";
@@ -51,20 +52,13 @@ public final class TcpPipeline {
      * partial line in the framer: all are answered), and discards whatever the client sends after that.
      */
     static void drain(ChannelPipeline p) {
-        discardInput(p);
+        LingeringClose.discardInput(p);
         p.context(DRAIN).fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
     }
 
     /** The connection's owner, or null if it has none (turned away, or closed and taken down). */
     static ConnectionLifecycle lifecycle(ChannelPipeline p) {
         return (ConnectionLifecycle) p.get(CONNECTION);
-    }
-
-    /** No line is read any more: what the client still sends is discarded, and the connection closes when it ends. */
-    static void discardInput(ChannelPipeline p) {
-        if (p.get(DRAIN) == null) {
-            p.addFirst(DRAIN, new DrainHandler());
-        }
     }
 
     /**

@@ -13,6 +13,7 @@ import static dev.uppercase.server.tcp.TcpPipeline.UPPERCASE;
 import dev.uppercase.codec.LineFrameDecoder;
 import dev.uppercase.codec.Uppercase;
 import dev.uppercase.server.access.AddressFilterHandler;
+import dev.uppercase.server.access.ConnectionLimit;
 import dev.uppercase.server.config.ServerSettings;
 import dev.uppercase.server.ops.ServerStats;
 import dev.uppercase.server.ops.WarningThrottle;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uppercase.codec.ErrorReplies;
 import dev.uppercase.codec.LineFrameDecoder;
+import dev.uppercase.server.access.ConnectionLimit;
 import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.ServerStats;
 import io.netty.buffer.ByteBuf;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectionLifecycleTest {
     private final ServerStats stats = new ServerStats();
-    private ConnectionLimit limit = new ConnectionLimit(1, stats);
+    private ConnectionLimit limit = new ConnectionLimit(1, stats, Counter.CONNECTIONS_REJECTED, "connections");
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     /** Large enough for every test but the budget's own; chooses on the thread that finds it spent. */
     private MemoryBudget budget = new MemoryBudget(1 << 20, connections, stats, Runnable::run);
@@ -159,7 +160,7 @@ class ConnectionLifecycleTest {
     @Test
     void whenTheMemoryBudgetIsSpentTheConnectionHoldingTheMostIsToldAndClosed() {
         budget = new MemoryBudget(800, connections, stats, Runnable::run);
-        limit = new ConnectionLimit(2, stats);
+        limit = new ConnectionLimit(2, stats, Counter.CONNECTIONS_REJECTED, "connections");
         ConnectionLifecycle.Shared shared = shared(Duration.ZERO);
         EmbeddedChannel large = new EmbeddedChannel();
         EmbeddedChannel small = new EmbeddedChannel();

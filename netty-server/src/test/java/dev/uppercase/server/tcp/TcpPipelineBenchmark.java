@@ -1,6 +1,8 @@
 package dev.uppercase.server.tcp;
 
+import dev.uppercase.server.access.ConnectionLimit;
 import dev.uppercase.server.config.ServerSettings;
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.ServerStats;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -50,7 +52,8 @@ public class TcpPipelineBenchmark {
     public void setUp() {
         ServerSettings settings = ServerSettings.builder().port(0).build();
         ServerStats stats = new ServerStats();
-        ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), stats);
+        ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), stats, Counter.CONNECTIONS_REJECTED,
+                "connections");
         DefaultChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         TcpServerInitializer initializer = new TcpServerInitializer(settings, connections, stats, limit,
                 new MemoryBudget(settings.memoryBudget(), connections, stats, GlobalEventExecutor.INSTANCE), null);

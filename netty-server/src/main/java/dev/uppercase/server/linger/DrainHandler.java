@@ -1,4 +1,4 @@
-package dev.uppercase.server.tcp;
+package dev.uppercase.server.linger;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
