@@ -4,6 +4,7 @@ import dev.uppercase.cli.Durations;
 import dev.uppercase.codec.Datagrams;
 import dev.uppercase.codec.Uppercase;
 import dev.uppercase.server.access.ConnectionLimit;
+import dev.uppercase.server.access.SourceLimit;
 import dev.uppercase.server.config.ServerSettings;
 import dev.uppercase.server.config.ServerVersion;
 import dev.uppercase.server.http.HttpEndpointHandler;
@@ -128,25 +129,42 @@ public final class UppercaseServer implements AutoCloseable {
     /** The line that tells an operator (and the tests) the server serves, and where. */
     void logReady() {
         log.info("uppercase-server {} ready: tcp {}, udp {}{}{} ({} transport, {} UDP socket(s) of {} receive buffer; "
-                        + "max {} connections, memory budget {} bytes, lines up to {} bytes, datagrams up to {} bytes, "
-                        + "idle timeout {}{})",
+                        + "max {} connections ({} per source), memory budget {} bytes, lines up to {} bytes, "
+                        + "datagrams up to {} bytes, idle timeout {}{})",
                 ServerVersion.current(), describe(tcpAddress()), describe(udpAddress()),
                 tlsChannel == null ? "" : ", tls " + describe(tlsAddress())
                         + (settings.tls().clientCa() == null ? "" : " (client certificates required)"),
                 metricsChannel == null ? "" : ", http " + describe(metricsAddress()), transport,
-                udpChannels.size(), describeReceiveBuffer(), settings.maxConnections(), settings.memoryBudget(),
-                settings.maxLineLength(), settings.maxDatagramSize(), Durations.format(settings.idleTimeout()),
-                settings.udpReplyRate() == 0 ? "" : ", " + settings.udpReplyRate() + " UDP replies/s per source");
+                udpChannels.size(), describeReceiveBuffer(), settings.maxConnections(),
+                settings.maxConnectionsPerSource() == 0 ? "any" : settings.maxConnectionsPerSource(),
+                settings.memoryBudget(), settings.maxLineLength(), settings.maxDatagramSize(),
+                Durations.format(settings.idleTimeout()), describeSourceLimits());
+    }
+
+    /** The UDP reply limits per source, and the proxies, where there are any. */
+    private String describeSourceLimits() {
+        StringBuilder limits = new StringBuilder();
+        if (settings.udpReplyRate() > 0) {
+            limits.append(", ").append(settings.udpReplyRate()).append(" UDP replies/s per source");
+        }
+        if (settings.udpReplyBytes() > 0) {
+            limits.append(", UDP replies up to ").append(settings.udpReplyBytes()).append(" bytes/s per source");
+        }
+        if (!settings.proxyProtocolFrom().isEmpty()) {
+            limits.append(", PROXY protocol from ").append(settings.proxyProtocolFrom());
+        }
+        return limits.toString();
     }
 
     private void bind() throws ServerStartException {
         ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), stats, Counter.CONNECTIONS_REJECTED,
                 "connections");
+        SourceLimit sources = new SourceLimit(settings.maxConnectionsPerSource(), settings.perSourceExempt(), stats);
         // The choice of whom to close runs off the event loops: it looks at every connection, of every loop.
         budget = new MemoryBudget(settings.memoryBudget(), connections, stats, GlobalEventExecutor.INSTANCE);
         ServerBootstrap tcp = tcpBootstrap();
         tcpChannel = bind("TCP", tcp.clone()
-                .childHandler(new TcpServerInitializer(settings, connections, stats, limit, budget, null))
+                .childHandler(new TcpServerInitializer(settings, connections, stats, limit, sources, budget, null))
                 .bind(settings.tcpAddress()), settings.tcpAddress());
         if (settings.tls() != null) {
             SslContext context;
@@ -156,7 +174,8 @@ public final class UppercaseServer implements AutoCloseable {
                 throw new ServerStartException(e.getMessage());
             }
             tlsChannel = bind("TLS", tcp.clone()
-                    .childHandler(new TcpServerInitializer(settings, connections, stats, limit, budget, context))
+                    .childHandler(new TcpServerInitializer(settings, connections, stats, limit, sources, budget,
+                            context))
                     .bind(settings.tlsAddress()), settings.tlsAddress());
         }
         bindUdp(udpBootstrap());

@@ -117,6 +117,7 @@ class MetricsAndHealthTest {
     void tlsFailuresAndRateLimitedDatagramsAreCounted() throws Exception {
         TestCertificates certs = TestCertificates.get();
         try (UppercaseServer server = Servers.start(transport, "--metrics-port", "0", "--udp-reply-rate", "1",
+                "--udp-reply-rate-exempt", "",
                 "--tls-port", "0", "--tls-cert", certs.server().cert().toString(),
                 "--tls-key", certs.server().key().toString())) {
             try (PlainTcpClient c = new PlainTcpClient(server.tlsAddress())) {

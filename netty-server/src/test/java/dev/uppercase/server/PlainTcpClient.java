@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -23,14 +24,34 @@ public final class PlainTcpClient implements AutoCloseable {
         this(connected(new Socket(), server));
     }
 
+    /** From {@code local}, another loopback address (127.0.0.2): a second source on one machine. */
+    public static PlainTcpClient from(InetAddress local, InetSocketAddress server) throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(local, 0));
+        return new PlainTcpClient(connected(socket, server));
+    }
+
     /** Over TLS: the JDK's own SSLSocket, checking the server's name as HTTPS clients do; handshakes on first use. */
     public static PlainTcpClient tls(InetSocketAddress server, SSLContext context, String protocol) throws IOException {
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
+        return new PlainTcpClient(connected(checkingName((SSLSocket) context.getSocketFactory().createSocket(),
+                protocol), server));
+    }
+
+    /** Over TLS after {@code preamble} in the clear, as a proxy sends its PROXY protocol header before the client's. */
+    public static PlainTcpClient tlsAfter(byte[] preamble, InetSocketAddress server, SSLContext context,
+            String protocol) throws IOException {
+        Socket plain = connected(new Socket(), server);
+        plain.getOutputStream().write(preamble);
+        return new PlainTcpClient(checkingName((SSLSocket) context.getSocketFactory().createSocket(plain,
+                server.getHostString(), server.getPort(), true), protocol));
+    }
+
+    private static SSLSocket checkingName(SSLSocket socket, String protocol) {
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setProtocols(new String[] {protocol});
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         socket.setSSLParameters(parameters);
-        return new PlainTcpClient(connected(socket, server));
+        return socket;
     }
 
     private static Socket connected(Socket socket, InetSocketAddress server) throws IOException {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uppercase.codec.Datagrams;
+import dev.uppercase.server.config.ServerSettings;
 import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.Await;
@@ -23,6 +24,10 @@ import org.junit.jupiter.params.Parameter;
 
 @OnEveryTransport
 class UdpAbuseTest {
+    private static final byte[] WORST_REQUEST = "\u0390".repeat(700).getBytes(StandardCharsets.UTF_8);
+    private static final int WORST_REPLY_BYTES = 3 * WORST_REQUEST.length; // U+0390 is U+0399 U+0308 U+0301
+    private static final int IPV4_UDP_HEADERS = 28;
+
     @Parameter
     Transport transport;
 
@@ -96,7 +101,8 @@ class UdpAbuseTest {
     /** What a spoofed flood would reflect at its victim: at most the rate, per second, per source address. */
     @Test
     void repliesToOneSourceAreHeldToTheReplyRate() throws Exception {
-        try (UppercaseServer limited = Servers.start(transport, "--udp-reply-rate", "2");
+        try (UppercaseServer limited = Servers.start(transport, "--udp-reply-rate", "2",
+                "--udp-reply-rate-exempt", "");
                 DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             socket.setSoTimeout(5_000);
             long start = System.nanoTime();
@@ -118,5 +124,51 @@ class UdpAbuseTest {
                 assertTrue(new String(buffer, 0, reply.getLength(), StandardCharsets.UTF_8).startsWith("FLOOD "));
             }
         }
+    }
+
+    /**
+     * The request a forged flood would pick, its reply three times its size, from a source no one exempted: held to
+     * --udp-reply-bytes, it gets back less than it sent. Sent in batches the server takes in whole, so that what is
+     * measured is the server's answer and not the kernel's drops.
+     */
+    @Test
+    void aFloodFromOneSourceGetsBackFewerBytesThanItSent() throws Exception {
+        try (UppercaseServer limited = Servers.start(transport, "--udp-reply-rate-exempt", "");
+                DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.2"))) {
+            long elapsedNanos = flood(limited, socket, 2_000);
+            long in = limited.stats().get(Counter.DATAGRAMS_IN) * (WORST_REQUEST.length + IPV4_UDP_HEADERS);
+            long out = limited.stats().get(Counter.DATAGRAMS_OUT) * (WORST_REPLY_BYTES + IPV4_UDP_HEADERS);
+            assertTrue(out < in, out + " bytes back for " + in);
+            long budget = ServerSettings.Defaults.UDP_REPLY_BYTES;
+            long earned = budget * TimeUnit.NANOSECONDS.toMillis(elapsedNanos) / 1_000;
+            assertTrue(out <= budget + earned + WORST_REPLY_BYTES, out + " bytes in " + elapsedNanos + " ns");
+            assertTrue(limited.stats().get(Counter.DATAGRAMS_BYTES_LIMITED) > 0);
+        }
+    }
+
+    /** Loopback is exempt by default: the benchmark kit and local clients get every reply. */
+    @Test
+    void loopbackIsNotHeldToTheReplyBytesByDefault() throws Exception {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.2"))) {
+            flood(server, socket, 200); // 845,600 bytes of replies, over three times the default's burst
+            assertEquals(200, server.stats().get(Counter.DATAGRAMS_OUT));
+            assertEquals(0, server.stats().get(Counter.DATAGRAMS_BYTES_LIMITED));
+        }
+    }
+
+    /** Sends {@code count} worst requests, never reading a reply; returns when each is answered or dropped. */
+    private static long flood(UppercaseServer target, DatagramSocket socket, int count) throws Exception {
+        long start = System.nanoTime();
+        int batch = 50; // about 115 KB of the kernel's accounting: fits in the server's socket buffer
+        for (int sent = 0; sent < count; ) {
+            for (int i = 0; i < batch && sent < count; i++, sent++) {
+                socket.send(new DatagramPacket(WORST_REQUEST, WORST_REQUEST.length, target.udpAddress()));
+            }
+            long expected = sent;
+            Await.until("the server to take the batch in", () -> target.stats().get(Counter.DATAGRAMS_IN) == expected);
+        }
+        Await.until("every datagram answered or dropped", () -> target.stats().get(Counter.DATAGRAMS_OUT)
+                + target.stats().get(Counter.DATAGRAMS_BYTES_LIMITED) == count);
+        return System.nanoTime() - start;
     }
 }

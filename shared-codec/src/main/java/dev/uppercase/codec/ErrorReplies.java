@@ -21,6 +21,11 @@ public final class ErrorReplies {
         return "error: too many connections (limit " + maxConnections + ")\n";
     }
 
+    /** The only line a connection gets when its source address already has as many open as one source may. */
+    public static String tooManyConnectionsFromSource(int maxPerSource) {
+        return "error: too many connections from your address (limit " + maxPerSource + ")\n";
+    }
+
     /**
      * The only line a client gets, in plain text, when it speaks plain text to the TLS listener (nginx answers a
      * plain HTTP request on its HTTPS port the same way): a silent close would leave it guessing.

@@ -47,7 +47,7 @@ public final class ConnectionLimit {
         if (open.incrementAndGet() > max) {
             open.decrementAndGet();
             stats.add(refusals);
-            rejectedWarning.warn("refused a connection from {}: at the limit of {} {}", ch.remoteAddress(), max,
+            rejectedWarning.warn("refused a connection from {}: at the limit of {} {}", ClientAddress.of(ch), max,
                     what);
             return false;
         }

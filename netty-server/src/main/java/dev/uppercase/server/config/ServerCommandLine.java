@@ -133,6 +133,18 @@ public final class ServerCommandLine {
                         + "${DEFAULT-VALUE}).")
         int maxConnections = Defaults.maxConnections();
 
+        @Option(names = "--max-connections-per-source", paramLabel = "N",
+                defaultValue = "" + Defaults.MAX_CONNECTIONS_PER_SOURCE,
+                description = "Most TCP connections at once from one source address (IPv6: its /64); one more is "
+                        + "told so and closed (default ${DEFAULT-VALUE}; 0: no limit).")
+        int maxConnectionsPerSource;
+
+        @Option(names = "--max-connections-per-source-exempt", paramLabel = "CIDR", split = ",",
+                defaultValue = Defaults.PER_SOURCE_EXEMPT,
+                description = "Sources not held to --max-connections-per-source (default ${DEFAULT-VALUE}: "
+                        + "loopback; an empty value exempts no one).")
+        List<String> perSourceExempt;
+
         @Option(names = "--memory-budget", paramLabel = "BYTES",
                 description = "Most bytes all TCP connections together may make the server hold (unfinished lines, "
                         + "reads held back, replies not yet read); past it, the connections holding the most are "
@@ -174,6 +186,30 @@ public final class ServerCommandLine {
                 description = "Most UDP replies per second to one source address, up to N at once; the rest are "
                         + "dropped. Bounds what spoofed requests can reflect (default ${DEFAULT-VALUE}: no limit).")
         int udpReplyRate;
+
+        @Option(names = "--udp-reply-bytes", paramLabel = "BYTES", defaultValue = "" + Defaults.UDP_REPLY_BYTES,
+                description = "Most UDP reply bytes per second to one source address, up to a second's worth at "
+                        + "once; the rest are dropped. What a forged source can have reflected at it "
+                        + "(default ${DEFAULT-VALUE}; 0: no limit).")
+        long udpReplyBytes;
+
+        @Option(names = "--udp-reply-rate-exempt", paramLabel = "CIDR", split = ",",
+                defaultValue = Defaults.UDP_REPLY_EXEMPT,
+                description = "Sources held to neither --udp-reply-rate nor --udp-reply-bytes (default "
+                        + "${DEFAULT-VALUE}: loopback, which no packet from another machine can claim; an empty value "
+                        + "exempts no one).")
+        List<String> udpReplyExempt;
+
+        @Option(names = "--proxy-protocol-from", paramLabel = "CIDR", split = ",",
+                description = "Proxies (HAProxy, a cloud load balancer) whose TCP and TLS connections begin with a "
+                        + "PROXY protocol v1 or v2 header naming the client; one without is closed (default: none).")
+        List<String> proxyProtocolFrom = List.of();
+
+        @Option(names = "--proxy-protocol-timeout", paramLabel = "DURATION",
+                defaultValue = Defaults.PROXY_PROTOCOL_TIMEOUT,
+                description = "Close a connection from a listed proxy that has not sent its header by then "
+                        + "(default ${DEFAULT-VALUE}).")
+        Duration proxyProtocolTimeout;
 
         @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = Defaults.LOG_LEVEL,
                 description = "trace, debug (adds a line per connection), info, warn, error or off "
@@ -252,6 +288,9 @@ public final class ServerCommandLine {
                     .udpReceiveBuffer(check.within("--udp-receive-buffer", udpReceiveBuffer, 0, 1 << 30))
                     .drainTimeout(drainTimeout)
                     .maxConnections(check.within("--max-connections", maxConnections, 1, Integer.MAX_VALUE))
+                    .maxConnectionsPerSource(check.within("--max-connections-per-source", maxConnectionsPerSource, 0,
+                            Integer.MAX_VALUE))
+                    .perSourceExempt(ranges(cl, check, "--max-connections-per-source-exempt", perSourceExempt))
                     .memoryBudget(check.atLeast("--memory-budget", memoryBudget, 64 * 1024))
                     .idleTimeout(idleTimeout)
                     .lingerTimeout(check.positive("--linger-timeout", lingerTimeout))
@@ -266,6 +305,10 @@ public final class ServerCommandLine {
                             check.within("--metrics-max-header-size", metricsMaxHeaderSize, 256, 1024 * 1024)))
                     .tls(tls(cl, check))
                     .udpReplyRate(check.within("--udp-reply-rate", udpReplyRate, 0, 1_000_000))
+                    .udpReplyBytes(udpReplyBytes(check))
+                    .udpReplyExempt(ranges(cl, check, "--udp-reply-rate-exempt", udpReplyExempt))
+                    .proxyProtocolFrom(ranges(cl, check, "--proxy-protocol-from", proxyProtocolFrom))
+                    .proxyProtocolTimeout(check.positive("--proxy-protocol-timeout", proxyProtocolTimeout))
                     .log(log(cl, check))
                     .build();
         }
@@ -305,6 +348,20 @@ public final class ServerCommandLine {
             }
             return new ServerSettings.TlsSettings(port(check, "--tls-port", tlsPort), tlsCert, tlsKey, tlsClientCa,
                     tlsHandshakeTimeout);
+        }
+
+        private static AddressRanges ranges(CommandLine cl, CommandLines.Checks check, String flag,
+                List<String> ranges) {
+            try {
+                return AddressRanges.of(ranges);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(cl, "invalid value for " + check.origin(flag) + ": " + e.getMessage());
+            }
+        }
+
+        /** 0, or at least the largest datagram there is: a second's worth must hold any one reply. */
+        private long udpReplyBytes(CommandLines.Checks check) {
+            return udpReplyBytes == 0 ? 0 : check.atLeast("--udp-reply-bytes", udpReplyBytes, 65_536);
         }
 
         private AddressFilter addressFilter(CommandLine cl, CommandLines.Checks check) {

@@ -29,6 +29,9 @@ import java.util.List;
  * @param udpReceiveBuffer bytes of datagrams the kernel may queue for each UDP socket (SO_RCVBUF); 0: its default
  * @param drainTimeout how long a stop waits for replies to reach clients before it closes them
  * @param maxConnections most TCP connections open at once; one more is told so and closed
+ * @param maxConnectionsPerSource most TCP connections open at once from one source address (IPv6: one /64); 0: no
+ *     limit
+ * @param perSourceExempt sources not held to maxConnectionsPerSource
  * @param memoryBudget bytes all TCP connections together may make the server hold (partial lines, held reads, queued
  *     replies); past it, those holding the most are closed
  * @param idleTimeout a connection that sends no complete line for this long is closed; zero: never
@@ -40,6 +43,10 @@ import java.util.List;
  * @param http the HTTP endpoint's own limits
  * @param tls the TLS listener; null: none
  * @param udpReplyRate most UDP replies per second to one source address (a second's worth at once); 0: no limit
+ * @param udpReplyBytes most UDP reply bytes per second to one source address (a second's worth at once); 0: no limit
+ * @param udpReplyExempt sources held to neither udpReplyRate nor udpReplyBytes
+ * @param proxyProtocolFrom proxies whose connections begin with a PROXY protocol header naming the client
+ * @param proxyProtocolTimeout how long a connection from a listed proxy may take to send its header
  * @param log how and how much the server logs
  */
 public record ServerSettings(
@@ -52,6 +59,8 @@ public record ServerSettings(
         int udpReceiveBuffer,
         Duration drainTimeout,
         int maxConnections,
+        int maxConnectionsPerSource,
+        AddressRanges perSourceExempt,
         long memoryBudget,
         Duration idleTimeout,
         Duration lingerTimeout,
@@ -62,6 +71,10 @@ public record ServerSettings(
         HttpLimits http,
         TlsSettings tls,
         int udpReplyRate,
+        long udpReplyBytes,
+        AddressRanges udpReplyExempt,
+        AddressRanges proxyProtocolFrom,
+        Duration proxyProtocolTimeout,
         LogSettings log) {
 
     /**
@@ -113,6 +126,11 @@ public record ServerSettings(
         public static final int WRITE_BUFFER_SIZE = 64 * 1024;
         public static final String TRANSPORT = "auto";
         public static final int UDP_REPLY_RATE = 0;
+        public static final int MAX_CONNECTIONS_PER_SOURCE = 100;
+        public static final String PER_SOURCE_EXEMPT = AddressRanges.LOOPBACK;
+        public static final long UDP_REPLY_BYTES = 256 * 1024;
+        public static final String UDP_REPLY_EXEMPT = AddressRanges.LOOPBACK;
+        public static final String PROXY_PROTOCOL_TIMEOUT = "5s";
         public static final String LOG_LEVEL = "info";
         public static final String LOG_FORMAT = "text";
         public static final String TLS_HANDSHAKE_TIMEOUT = "10s";
@@ -154,11 +172,14 @@ public record ServerSettings(
     public Builder toBuilder() {
         return builder().bind(bind).tcpPort(tcpPort).udpPort(udpPort).maxLineLength(maxLineLength)
                 .quietPeriod(quietPeriod).maxDatagramSize(maxDatagramSize).udpReceiveBuffer(udpReceiveBuffer)
-                .drainTimeout(drainTimeout).maxConnections(maxConnections).memoryBudget(memoryBudget)
+                .drainTimeout(drainTimeout).maxConnections(maxConnections)
+                .maxConnectionsPerSource(maxConnectionsPerSource).perSourceExempt(perSourceExempt)
+                .memoryBudget(memoryBudget)
                 .idleTimeout(idleTimeout)
                 .lingerTimeout(lingerTimeout).writeBufferSize(writeBufferSize).transport(transport)
                 .addressFilter(addressFilter).metricsPort(metricsPort).http(http).tls(tls).udpReplyRate(udpReplyRate)
-                .log(log);
+                .udpReplyBytes(udpReplyBytes).udpReplyExempt(udpReplyExempt).proxyProtocolFrom(proxyProtocolFrom)
+                .proxyProtocolTimeout(proxyProtocolTimeout).log(log);
     }
 
     /** Settings one at a time, from the defaults; see the record's components for what each means. */
@@ -172,6 +193,8 @@ public record ServerSettings(
         private int udpReceiveBuffer = Defaults.UDP_RECEIVE_BUFFER;
         private Duration drainTimeout = Durations.parse(Defaults.DRAIN_TIMEOUT);
         private int maxConnections = Defaults.maxConnections();
+        private int maxConnectionsPerSource = Defaults.MAX_CONNECTIONS_PER_SOURCE;
+        private AddressRanges perSourceExempt = AddressRanges.parse(Defaults.PER_SOURCE_EXEMPT);
         private long memoryBudget = Defaults.memoryBudget();
         private Duration idleTimeout = Durations.parse(Defaults.IDLE_TIMEOUT);
         private Duration lingerTimeout = Durations.parse(Defaults.LINGER_TIMEOUT);
@@ -184,6 +207,10 @@ public record ServerSettings(
                 Defaults.HTTP_MAX_HEADER_SIZE);
         private TlsSettings tls;
         private int udpReplyRate = Defaults.UDP_REPLY_RATE;
+        private long udpReplyBytes = Defaults.UDP_REPLY_BYTES;
+        private AddressRanges udpReplyExempt = AddressRanges.parse(Defaults.UDP_REPLY_EXEMPT);
+        private AddressRanges proxyProtocolFrom = AddressRanges.none();
+        private Duration proxyProtocolTimeout = Durations.parse(Defaults.PROXY_PROTOCOL_TIMEOUT);
         private LogSettings log = new LogSettings("INFO", LogFormat.TEXT, null);
 
         private Builder() {}
@@ -230,6 +257,36 @@ public record ServerSettings(
 
         public Builder drainTimeout(Duration value) {
             drainTimeout = value;
+            return this;
+        }
+
+        public Builder maxConnectionsPerSource(int value) {
+            maxConnectionsPerSource = value;
+            return this;
+        }
+
+        public Builder perSourceExempt(AddressRanges value) {
+            perSourceExempt = value;
+            return this;
+        }
+
+        public Builder udpReplyBytes(long value) {
+            udpReplyBytes = value;
+            return this;
+        }
+
+        public Builder udpReplyExempt(AddressRanges value) {
+            udpReplyExempt = value;
+            return this;
+        }
+
+        public Builder proxyProtocolFrom(AddressRanges value) {
+            proxyProtocolFrom = value;
+            return this;
+        }
+
+        public Builder proxyProtocolTimeout(Duration value) {
+            proxyProtocolTimeout = value;
             return this;
         }
 
@@ -295,8 +352,10 @@ public record ServerSettings(
 
         public ServerSettings build() {
             return new ServerSettings(bind, tcpPort, udpPort, maxLineLength, quietPeriod, maxDatagramSize,
-                    udpReceiveBuffer, drainTimeout, maxConnections, memoryBudget, idleTimeout, lingerTimeout,
-                    writeBufferSize, transport, addressFilter, metricsPort, http, tls, udpReplyRate, log);
+                    udpReceiveBuffer, drainTimeout, maxConnections, maxConnectionsPerSource, perSourceExempt,
+                    memoryBudget, idleTimeout, lingerTimeout, writeBufferSize, transport, addressFilter, metricsPort,
+                    http, tls, udpReplyRate, udpReplyBytes, udpReplyExempt, proxyProtocolFrom, proxyProtocolTimeout,
+                    log);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.uppercase.server.http;
 
-import dev.uppercase.server.access.AddressFilterHandler;
+import dev.uppercase.server.access.AddressGate;
 import dev.uppercase.server.access.ConnectionLimit;
 import dev.uppercase.server.config.ServerSettings;
 import dev.uppercase.server.linger.LingeringClose;
@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
  * requests and reads no response makes the server hold one response, not thousands.
  *
  * <pre>
- * [filter]    AddressFilterHandler   a source --allow/--deny refuses: closed unanswered (and nothing else added)
  * idle        IdleStateHandler       no byte in or out for the idle timeout: closed
  * timeouts    HttpTimeouts           a request not whole within the request timeout of its first byte: 408
  * http        HttpServerCodec        request line and headers up to their limit (else 414 or 431, by the endpoints)
@@ -32,6 +31,9 @@ import java.util.concurrent.TimeUnit;
  * one-by-one  OneRequestAtATime      the next request once a response is written; 16 pipelined may wait
  * endpoints   HttpEndpointHandler    /metrics, /health/live, /health/ready; 4xx for what the codec could not read
  * </pre>
+ *
+ * Before any of these, a client --allow/--deny refuses is closed unanswered (AddressGate), and one over the limit is
+ * answered 503 and closed.
  */
 public final class HttpServerInitializer extends ChannelInitializer<SocketChannel> {
     /** Bodies are not read by any endpoint; this much is taken and dropped before 413. */
@@ -50,7 +52,7 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
     private final ServerSettings settings;
     private final ServerSettings.HttpLimits limits;
     private final ServerStats stats;
-    private final AddressFilterHandler addressFilter;
+    private final AddressGate addressGate;
     private final ConnectionLimit limit;
     private final HttpEndpointHandler endpoints;
 
@@ -60,8 +62,7 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
         this.settings = settings;
         this.limits = settings.http();
         this.stats = stats;
-        this.addressFilter = settings.addressFilter().isOpen() ? null
-                : new AddressFilterHandler(settings.addressFilter(), stats);
+        this.addressGate = new AddressGate(settings.addressFilter(), stats);
         this.limit = limit;
         this.endpoints = endpoints;
     }
@@ -69,8 +70,7 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
-        if (addressFilter != null && !settings.addressFilter().accepts(ch.remoteAddress())) {
-            p.addLast("filter", addressFilter);
+        if (addressGate.refuses(ch)) { // closed unanswered
             return;
         }
         if (!limit.tryOpen(ch)) { // counted and logged by the limit

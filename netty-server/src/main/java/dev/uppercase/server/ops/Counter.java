@@ -7,7 +7,10 @@ package dev.uppercase.server.ops;
  */
 public enum Counter {
     CONNECTIONS_OPENED("uppercase_connections_opened", "", "TCP and TLS connections accepted and served"),
-    CONNECTIONS_REJECTED("uppercase_connections_rejected", "", "TCP connections turned away at the connection limit"),
+    CONNECTIONS_REJECTED("uppercase_connections_rejected", "reason=limit", "TCP connections turned away, by reason"),
+    /** Over --max-connections-per-source: the source address (IPv6: its /64) had as many open as it may. */
+    CONNECTIONS_REJECTED_PER_SOURCE("uppercase_connections_rejected", "reason=per_source",
+            "TCP connections turned away, by reason"),
     CONNECTIONS_FILTERED("uppercase_connections_filtered", "", "TCP and HTTP connections refused by --allow/--deny"),
     HTTP_CONNECTIONS_REJECTED("uppercase_http_connections_rejected", "",
             "HTTP connections answered 503 at --metrics-max-connections"),
@@ -23,6 +26,9 @@ public enum Counter {
             "UDP datagrams dropped unanswered, by reason"),
     DATAGRAMS_FILTERED("uppercase_datagrams_dropped", "reason=filtered", "UDP datagrams dropped unanswered, by reason"),
     DATAGRAMS_RATE_LIMITED("uppercase_datagrams_dropped", "reason=rate_limited",
+            "UDP datagrams dropped unanswered, by reason"),
+    /** Their reply would have been over --udp-reply-bytes to their source. */
+    DATAGRAMS_BYTES_LIMITED("uppercase_datagrams_dropped", "reason=reply_bytes",
             "UDP datagrams dropped unanswered, by reason"),
     /** A reply over the maximum datagram size: UDP cannot carry it, and a cut one would be wrong. */
     REPLIES_TOO_LARGE("uppercase_replies_too_large", "", "UDP replies not sent: over the datagram size limit"),

@@ -4,7 +4,9 @@ import dev.uppercase.cli.Durations;
 import dev.uppercase.codec.ErrorReplies;
 import dev.uppercase.codec.LineFrameDecoder;
 import dev.uppercase.codec.Uppercase;
+import dev.uppercase.server.access.ClientAddress;
 import dev.uppercase.server.access.ConnectionLimit;
+import dev.uppercase.server.access.SourceLimit;
 import dev.uppercase.server.linger.LingeringClose;
 import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.OutOfMemory;
@@ -78,11 +80,13 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
     static final class Shared {
         final ServerStats stats;
         final ConnectionLimit limit;
+        final SourceLimit sources;
         final MemoryBudget budget;
         final ChannelGroup connections;
         final boolean tls;
         final Duration linger;
         final byte[] tooManyConnections;
+        final byte[] tooManyFromSource;
         final byte[] idleTimeout;
         final byte[] internalError = ErrorReplies.internalError().getBytes(Uppercase.CHARSET);
 
@@ -90,32 +94,36 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
          * @param tls whether the listener is the TLS one
          * @param linger how long a connection the server ends keeps discarding input (see LingeringClose)
          */
-        Shared(ServerStats stats, ConnectionLimit limit, MemoryBudget budget, ChannelGroup connections, boolean tls,
-                Duration idle, Duration linger) {
+        Shared(ServerStats stats, ConnectionLimit limit, SourceLimit sources, MemoryBudget budget,
+                ChannelGroup connections, boolean tls, Duration idle, Duration linger) {
             this.stats = stats;
             this.limit = limit;
+            this.sources = sources;
             this.budget = budget;
             this.connections = connections;
             this.tls = tls;
             this.linger = linger;
             this.tooManyConnections = ErrorReplies.tooManyConnections(limit.max()).getBytes(Uppercase.CHARSET);
+            this.tooManyFromSource = ErrorReplies.tooManyConnectionsFromSource(sources.max())
+                    .getBytes(Uppercase.CHARSET);
             this.idleTimeout = ErrorReplies.idleTimeout(idle.toMillis()).getBytes(Uppercase.CHARSET);
         }
 
         /**
-         * Takes a new connection's place under the limit, before anything else is done for it (a TLS handshake
-         * included), or, the limit reached, turns it away: then false, and it gets no handler. A plain connection is
-         * told why, in a lingering close; a TLS one is closed at once, before any handshake, so that a flood of them
-         * holds nothing (a line it could read would need the handshake first). An admitted connection joins the
-         * ones a stop drains.
+         * Takes a new connection's place under the limit and its source's, before anything else is done for it (a
+         * TLS handshake included), or, either limit reached, turns it away: then false, and it gets no handler. A
+         * plain connection is told why, in a lingering close; a TLS one is closed at once, before any handshake, so
+         * that a flood of them holds nothing (a line it could read would need the handshake first). An admitted
+         * connection joins the ones a stop drains.
          */
         boolean admit(Channel ch) {
             if (!limit.tryOpen(ch)) { // counted and logged by the limit
-                if (tls) {
-                    ch.close();
-                } else {
-                    LingeringClose.close(ch, Unpooled.wrappedBuffer(tooManyConnections), null, linger);
-                }
+                turnAway(ch, tooManyConnections);
+                return false;
+            }
+            if (!sources.tryOpen(ClientAddress.of(ch))) { // counted and logged by the source limit
+                limit.release();
+                turnAway(ch, tooManyFromSource);
                 return false;
             }
             connections.add(ch);
@@ -126,9 +134,17 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
             return true;
         }
 
+        private void turnAway(Channel ch, byte[] line) {
+            if (tls) {
+                ch.close();
+            } else {
+                LingeringClose.close(ch, Unpooled.wrappedBuffer(line), null, linger);
+            }
+        }
+
         private void logOpenAndClose(Channel ch) {
             long openedNanos = System.nanoTime();
-            SocketAddress remote = ch.remoteAddress();
+            SocketAddress remote = ClientAddress.of(ch);
             String listener = tls ? "TLS" : "TCP";
             log.debug("{} connection from {} opened ({} open)", listener, remote, connections.size());
             ch.closeFuture().addListener(f -> log.debug("{} connection from {} closed after {}", listener, remote,
@@ -216,7 +232,7 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
             try {
                 if (ctx.channel().isActive()) {
                     log.debug("closing connection from {}: over the memory budget, holding {} bytes",
-                            ctx.channel().remoteAddress(), held);
+                            ClientAddress.of(ctx.channel()), held);
                     endWith(line);
                     TcpPipeline.dropHeldInput(ctx.pipeline());
                     measure(ctx); // what is left: the replies still queued for it, until the close
@@ -236,7 +252,7 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
     /** Closes the connection for sending no complete line for the idle timeout, after a line saying so. */
     private void idleTimeout() {
         shared.stats.add(Counter.IDLE_CLOSED);
-        log.debug("closing connection from {}: idle timeout", ctx.channel().remoteAddress());
+        log.debug("closing connection from {}: idle timeout", ClientAddress.of(ctx.channel()));
         endWith(shared.idleTimeout);
     }
 
@@ -296,18 +312,18 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         OutOfMemory.exitIf(cause);
         if (cause instanceof IOException) { // the socket itself failed (reset, broken pipe): nothing more gets through
-            log.debug("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            log.debug("connection from {} failed: {}", ClientAddress.of(ctx.channel()), cause.toString());
             ctx.close();
             return;
         }
         if (failed) { // the error line's own way out failed as well
-            log.warn("closing connection from {}: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
+            log.warn("closing connection from {}: {}", ClientAddress.of(ctx.channel()), cause.toString(), cause);
             ctx.close();
             return;
         }
         failed = true;
         shared.stats.add(Counter.INTERNAL_ERRORS);
-        log.warn("closing connection from {} after an error: {}", ctx.channel().remoteAddress(), cause.toString(),
+        log.warn("closing connection from {} after an error: {}", ClientAddress.of(ctx.channel()), cause.toString(),
                 cause);
         // The socket still carries bytes: the replies already made are out (the UppercaseHandler wrote its batch
         // before passing the error on), then the error line takes the next reply's place, then the close. Nothing
@@ -318,6 +334,7 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         shared.limit.release();
+        shared.sources.release(ClientAddress.of(ctx.channel()));
         shared.budget.change(-holding);
         holding = 0;
         if (clock != null) {

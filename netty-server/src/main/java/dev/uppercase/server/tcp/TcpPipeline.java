@@ -12,7 +12,8 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
  * name or class.
  *
  * <pre>
- * filter        AddressFilterHandler     a source --allow/--deny refuses: closed unanswered (and nothing else added)
+ * proxy-header  HAProxyMessageDecoder    from a --proxy-protocol-from proxy: its PROXY header, first (then gone)
+ * proxy-client  ProxyProtocolHandler     the client's address from it; then the rest is added (and this goes)
  * drain         DrainHandler             added first when the server stops or closes: discards what the client sends
  * tls-required  TlsRequiredHandler       TLS listener: plain text gets one error line
  * ssl           SslHandler               TLS listener
@@ -24,9 +25,13 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
  * uppercase     UppercaseHandler         the replies, written in batches
  * connection    ConnectionLifecycle      admission, the idle clock, half-close, drain, errors, the close
  * </pre>
+ *
+ * Before any of these but the PROXY header's two, a client --allow/--deny refuses is closed unanswered (AddressGate),
+ * and one over the connection limit or its source's is turned away with one line (ConnectionLifecycle.Shared).
  */
 public final class TcpPipeline {
-    public static final String FILTER = "filter";
+    public static final String PROXY_HEADER = "proxy-header";
+    public static final String PROXY_CLIENT = "proxy-client";
     public static final String DRAIN = LingeringClose.DRAIN;
     public static final String TLS_REQUIRED = "tls-required";
     public static final String SSL = "ssl";

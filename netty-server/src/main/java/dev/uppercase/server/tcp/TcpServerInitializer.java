@@ -3,8 +3,9 @@ package dev.uppercase.server.tcp;
 import static dev.uppercase.server.tcp.TcpPipeline.BYTES;
 import static dev.uppercase.server.tcp.TcpPipeline.CONNECTION;
 import static dev.uppercase.server.tcp.TcpPipeline.DECODER;
-import static dev.uppercase.server.tcp.TcpPipeline.FILTER;
 import static dev.uppercase.server.tcp.TcpPipeline.FRAMER;
+import static dev.uppercase.server.tcp.TcpPipeline.PROXY_CLIENT;
+import static dev.uppercase.server.tcp.TcpPipeline.PROXY_HEADER;
 import static dev.uppercase.server.tcp.TcpPipeline.SSL;
 import static dev.uppercase.server.tcp.TcpPipeline.TLS_REQUIRED;
 import static dev.uppercase.server.tcp.TcpPipeline.TLS_SESSION;
@@ -12,17 +13,21 @@ import static dev.uppercase.server.tcp.TcpPipeline.UPPERCASE;
 
 import dev.uppercase.codec.LineFrameDecoder;
 import dev.uppercase.codec.Uppercase;
-import dev.uppercase.server.access.AddressFilterHandler;
+import dev.uppercase.server.access.AddressGate;
 import dev.uppercase.server.access.ConnectionLimit;
+import dev.uppercase.server.access.ProxyProtocolHandler;
+import dev.uppercase.server.access.SourceLimit;
 import dev.uppercase.server.config.ServerSettings;
 import dev.uppercase.server.ops.ServerStats;
 import dev.uppercase.server.ops.WarningThrottle;
 import dev.uppercase.server.tls.TlsRequiredHandler;
 import dev.uppercase.server.tls.TlsSessionHandler;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -34,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * The TCP pipeline, in the order bytes flow: (on the TLS listener: TLS,) byte counts, (backpressure, once a client
  * falls behind,) framing, decoding, the transform (which writes the replies), and last the connection's owner
  * (admission, the idle clock, half-close, drain, errors). A source that --allow/--deny refuses is closed unanswered; a
- * connection over the limit gets one line and is closed. The handlers' names, and the order in one table, are in
- * {@link TcpPipeline}.
+ * connection over the limit, or its source's, gets one line and is closed. A connection from a listed proxy first
+ * has its PROXY protocol header read, and is then served as its client's. The handlers' names, and the order in one
+ * table, are in {@link TcpPipeline}.
  */
 public final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
     private static final Logger log = LoggerFactory.getLogger(TcpServerInitializer.class);
@@ -48,7 +54,8 @@ public final class TcpServerInitializer extends ChannelInitializer<SocketChannel
     private final UppercaseHandler.Shared answering;
     private final ConnectionLifecycle.Shared connections;
     private final IdleTimeouts.PerLoop idle;
-    private final AddressFilterHandler addressFilter;
+    private final AddressGate addressGate;
+    private final WarningThrottle proxyWarning = ProxyProtocolHandler.newWarning();
     private final ByteCounter byteCounter;
     private final SslContext tls;
     private final TlsRequiredHandler tlsRequired;
@@ -59,30 +66,40 @@ public final class TcpServerInitializer extends ChannelInitializer<SocketChannel
      * @param tls the TLS listener's context; null for the plain TCP listener
      */
     public TcpServerInitializer(ServerSettings settings, ChannelGroup connections, ServerStats stats,
-            ConnectionLimit limit, MemoryBudget budget, SslContext tls) {
+            ConnectionLimit limit, SourceLimit sources, MemoryBudget budget, SslContext tls) {
         this.settings = settings;
         this.stats = stats;
         this.tls = tls;
         this.tlsRequired = tls == null ? null : new TlsRequiredHandler();
         this.answering = new UppercaseHandler.Shared(settings.maxLineLength(), stats);
-        this.connections = new ConnectionLifecycle.Shared(stats, limit, budget, connections, tls != null,
+        this.connections = new ConnectionLifecycle.Shared(stats, limit, sources, budget, connections, tls != null,
                 settings.idleTimeout(), settings.lingerTimeout());
         this.idle = settings.idleTimeout().isZero() ? null : new IdleTimeouts.PerLoop(settings.idleTimeout());
         this.byteCounter = new ByteCounter(stats);
-        this.addressFilter = settings.addressFilter().isOpen() ? null
-                : new AddressFilterHandler(settings.addressFilter(), stats);
+        this.addressGate = new AddressGate(settings.addressFilter(), stats);
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        ChannelPipeline p = ch.pipeline();
-        if (addressFilter != null && !settings.addressFilter().accepts(ch.remoteAddress())) {
-            p.addLast(FILTER, addressFilter); // closes it unanswered; it never counts as opened or against the limit
+        if (settings.proxyProtocolFrom().contains(ch.remoteAddress())) {
+            // Never optional for a listed proxy: a client's short line is never taken for the start of a header.
+            ch.pipeline().addLast(PROXY_HEADER, new HAProxyMessageDecoder())
+                    .addLast(PROXY_CLIENT, new ProxyProtocolHandler(settings.proxyProtocolTimeout(), this::serve,
+                            proxyWarning));
+            return;
+        }
+        serve(ch);
+    }
+
+    /** What a connection gets once the client it serves is known: the gate, admission, then its pipeline. */
+    private void serve(Channel ch) {
+        if (addressGate.refuses(ch)) { // closed unanswered: it never counts as opened or against the limit
             return;
         }
         if (!connections.admit(ch)) {
             return;
         }
+        ChannelPipeline p = ch.pipeline();
         SslHandler ssl = null;
         if (tls != null) {
             ssl = newSslHandler(ch);
@@ -107,7 +124,7 @@ public final class TcpServerInitializer extends ChannelInitializer<SocketChannel
                 idle == null ? null : idle.forLoop(p.channel().eventLoop()), ssl, framer));
     }
 
-    private SslHandler newSslHandler(SocketChannel ch) {
+    private SslHandler newSslHandler(Channel ch) {
         SslHandler ssl = tls.newHandler(ch.alloc());
         ssl.setHandshakeTimeoutMillis(settings.tls().handshakeTimeout().toMillis());
         return ssl;

@@ -2,6 +2,7 @@ package dev.uppercase.server.tcp;
 
 import dev.uppercase.codec.ErrorReplies;
 import dev.uppercase.codec.Uppercase;
+import dev.uppercase.server.access.ClientAddress;
 import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.ServerStats;
 import dev.uppercase.server.ops.WarningThrottle;
@@ -124,7 +125,8 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
             shared.stats.add(Counter.LINES_TOO_LONG);
-            shared.tooLongWarning.warn("line too long from {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+            shared.tooLongWarning.warn("line too long from {}: {}", ClientAddress.of(ctx.channel()),
+                    cause.getMessage());
             replyBuffer(ctx, 0).writeBytes(shared.lineTooLong); // in its place among the replies
             return;
         }

@@ -1,5 +1,6 @@
 package dev.uppercase.server.tls;
 
+import dev.uppercase.server.access.ClientAddress;
 import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.ServerStats;
 import dev.uppercase.server.ops.WarningThrottle;
@@ -50,7 +51,7 @@ public final class TlsSessionHandler extends ChannelInboundHandlerAdapter {
         }
         if (evt instanceof SslHandshakeCompletionEvent && log.isDebugEnabled()) {
             SSLSession session = ssl.engine().getSession();
-            log.debug("TLS connection from {}: {} {}", ctx.channel().remoteAddress(), session.getProtocol(),
+            log.debug("TLS connection from {}: {} {}", ClientAddress.of(ctx.channel()), session.getProtocol(),
                     session.getCipherSuite());
         }
         if (evt instanceof SslCloseCompletionEvent || evt instanceof ChannelInputShutdownEvent) {
@@ -72,7 +73,7 @@ public final class TlsSessionHandler extends ChannelInboundHandlerAdapter {
         failureCounted = true;
         stats.add(Counter.TLS_FAILED);
         Object[] args = new Object[details.length + 1];
-        args[0] = ctx.channel().remoteAddress();
+        args[0] = ClientAddress.of(ctx.channel());
         System.arraycopy(details, 0, args, 1, details.length);
         warning.warn(format, args);
     }

@@ -3,6 +3,7 @@ package dev.uppercase.server.udp;
 import dev.uppercase.codec.EmptyDatagrams;
 import dev.uppercase.codec.Uppercase;
 import dev.uppercase.server.config.AddressFilter;
+import dev.uppercase.server.config.AddressRanges;
 import dev.uppercase.server.config.ServerSettings;
 import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.OutOfMemory;
@@ -14,6 +15,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,20 +24,27 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers each datagram with its upper case, to the sender's address and port. A datagram from a filtered source, or
  * over the maximum size, or over its source's reply rate, is dropped, and so is a reply that would be over the maximum
- * size; each is counted and logged (rate-limited), and serving goes on.
+ * size or its source's reply bytes; each is counted and logged (rate-limited), and serving goes on. The reply bytes
+ * are counted as they go on the wire, headers included, so that a flood of empty datagrams is held to them too.
  */
 @Sharable
 final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private static final Logger log = LoggerFactory.getLogger(DatagramUppercaseHandler.class);
+    private static final int IPV4_UDP_HEADERS = 20 + 8;
+    private static final int IPV6_UDP_HEADERS = 40 + 8;
 
     private final int maxDatagramSize;
     private final AddressFilter addressFilter;
     private final int replyRate;
     private final ReplyRateLimit rateLimit;
+    private final long replyBytesPerSecond;
+    private final ReplyRateLimit bytesLimit;
+    private final AddressRanges exempt;
     private final ServerStats stats;
     // One throttle per kind, so that "and 9 more like it" counts drops of one kind.
     private final WarningThrottle filteredWarning = throttle();
     private final WarningThrottle rateLimitedWarning = throttle();
+    private final WarningThrottle bytesLimitedWarning = throttle();
     private final WarningThrottle tooLargeWarning = throttle();
     private final WarningThrottle replyTooLargeWarning = throttle();
     private final WarningThrottle errorWarning = throttle();
@@ -44,6 +54,9 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
         this.addressFilter = settings.addressFilter();
         this.replyRate = settings.udpReplyRate();
         this.rateLimit = replyRate == 0 ? null : new ReplyRateLimit(replyRate);
+        this.replyBytesPerSecond = settings.udpReplyBytes();
+        this.bytesLimit = replyBytesPerSecond == 0 ? null : new ReplyRateLimit(replyBytesPerSecond);
+        this.exempt = settings.udpReplyExempt();
         this.stats = stats;
     }
 
@@ -59,7 +72,8 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
             filteredWarning.warn("dropped a datagram from {}: not allowed ({})", request.sender(), addressFilter);
             return;
         }
-        if (rateLimit != null && !rateLimit.tryAcquire(request.sender().getAddress())) {
+        boolean limited = (rateLimit != null || bytesLimit != null) && !exempt.contains(request.sender());
+        if (limited && rateLimit != null && !rateLimit.tryAcquire(request.sender().getAddress())) {
             stats.add(Counter.DATAGRAMS_RATE_LIMITED);
             rateLimitedWarning.warn("dropped a datagram from {}: over {} replies per second to one address",
                     request.sender(), replyRate);
@@ -67,6 +81,9 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
         }
         ByteBuf content = request.content();
         if (!content.isReadable()) {
+            if (limited && !withinReplyBytes(request, 0)) {
+                return;
+            }
             EmptyDatagrams.send(ctx.channel(), request.sender());
             stats.add(Counter.DATAGRAMS_OUT);
             return;
@@ -87,8 +104,25 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
                     request.sender(), replyBytes, maxDatagramSize);
             return;
         }
+        if (limited && !withinReplyBytes(request, replyBytes)) {
+            out.release();
+            return;
+        }
         ctx.write(new DatagramPacket(out, request.sender()), ctx.voidPromise());
         stats.add(Counter.DATAGRAMS_OUT);
+    }
+
+    /** Whether a reply of {@code payload} bytes fits in its source's reply bytes; counted and logged if not. */
+    private boolean withinReplyBytes(DatagramPacket request, int payload) {
+        InetAddress source = request.sender().getAddress();
+        int onTheWire = payload + (source instanceof Inet4Address ? IPV4_UDP_HEADERS : IPV6_UDP_HEADERS);
+        if (bytesLimit == null || bytesLimit.tryAcquire(source, onTheWire)) {
+            return true;
+        }
+        stats.add(Counter.DATAGRAMS_BYTES_LIMITED);
+        bytesLimitedWarning.warn("dropped a datagram from {}: its reply is over {} bytes per second to one address",
+                request.sender(), replyBytesPerSecond);
+        return false;
     }
 
     @Override

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
 
 /**
- * At most {@code rate} UDP replies per second to any one source address, in bursts of up to {@code rate}: what bounds
- * the traffic a spoofed flood can reflect at a victim through this server.
+ * At most {@code rate} units per second of UDP replies to any one source address (replies, or their bytes), in bursts
+ * of up to a second's worth: what bounds the traffic a spoofed flood can reflect at a victim through this server.
  *
  * <p>The generic cell rate algorithm (a token bucket kept as one timestamp) over a fixed table of 16,384 slots, shared
  * by every UDP socket and updated lock-free. Memory stays 128 KiB however many sources there are, which a table keyed
@@ -17,36 +17,45 @@ import java.util.function.LongSupplier;
 final class ReplyRateLimit {
     static final int SLOTS = 1 << 14;
 
-    private final long intervalNanos;
-    private final long toleranceNanos;
+    private static final long SECOND = 1_000_000_000L;
+
+    private final long ratePerSecond;
     private final LongSupplier clock;
     private final long origin;
     private final int seed = ThreadLocalRandom.current().nextInt();
     /** Per slot: the theoretical arrival time of its next reply, in nanoseconds since {@code origin}; 0 is "now". */
     private final AtomicLongArray next = new AtomicLongArray(SLOTS);
 
-    ReplyRateLimit(int ratePerSecond) {
+    ReplyRateLimit(long ratePerSecond) {
         this(ratePerSecond, System::nanoTime);
     }
 
-    ReplyRateLimit(int ratePerSecond, LongSupplier clock) {
-        this.intervalNanos = 1_000_000_000L / ratePerSecond;
-        this.toleranceNanos = intervalNanos * (ratePerSecond - 1); // a full second's worth at once
+    ReplyRateLimit(long ratePerSecond, LongSupplier clock) {
+        this.ratePerSecond = ratePerSecond;
         this.clock = clock;
         this.origin = clock.getAsLong();
     }
 
-    /** True, and one reply counted against {@code source}, if it may be answered now. */
+    /** True, and one unit counted against {@code source}, if it may be answered now. */
     boolean tryAcquire(InetAddress source) {
+        return tryAcquire(source, 1);
+    }
+
+    /**
+     * True, and {@code units} counted against {@code source}, if they fit in what it may have now: a second's worth,
+     * less what it had in the last second.
+     */
+    boolean tryAcquire(InetAddress source, long units) {
+        long cost = units * SECOND / ratePerSecond; // units are at most a datagram's bytes: no overflow
         int slot = slot(source);
         long now = clock.getAsLong() - origin;
         while (true) {
             long due = next.get(slot);
             long start = Math.max(due, now);
-            if (start - now > toleranceNanos) {
+            if (start + cost - now > SECOND) {
                 return false;
             }
-            if (next.compareAndSet(slot, due, start + intervalNanos)) {
+            if (next.compareAndSet(slot, due, start + cost)) {
                 return true;
             }
         }

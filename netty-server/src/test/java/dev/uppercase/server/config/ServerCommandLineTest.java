@@ -10,6 +10,7 @@ import dev.uppercase.server.transport.Transport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -109,7 +110,10 @@ class ServerCommandLineTest {
         "--max-connections=0", "--idle-timeout=forever", "--write-buffer-size=10", "--transport=kqueue",
         "--frobnicate", "stray-argument", "--log-level=loud", "--log-format=yaml", "--log-config=no-such-file.xml",
         "--udp-reply-rate=-1", "--tls-handshake-timeout=0",
-        "--udp-receive-buffer=-1", "--udp-receive-buffer=2000000000"
+        "--udp-receive-buffer=-1", "--udp-receive-buffer=2000000000",
+        "--max-connections-per-source=-1", "--udp-reply-bytes=65535", "--udp-reply-bytes=-1",
+        "--udp-reply-rate-exempt=10.0.0.0/33", "--max-connections-per-source-exempt=not-an-address",
+        "--proxy-protocol-from=host.example", "--proxy-protocol-timeout=0"
     })
     void rejectsBadInputWithOneLine(String arg) {
         ParameterException e = assertThrows(ParameterException.class, () -> parse(Map.of(), arg));
@@ -131,8 +135,8 @@ class ServerCommandLineTest {
                     : option.longestName().equals("--log-level") ? "debug"
                     : option.longestName().equals("--log-format") ? "json"
                     : option.longestName().equals("--log-config") ? "pom.xml" // any readable file
-                    : option.longestName().matches("--(allow|deny)") ? "10.0.0.0/8,::1"
-                    : option.longestName().equals("--memory-budget") ? "1048576" : "4242";
+                    : option.longestName().matches("--(allow|deny|proxy-protocol-from|.*-exempt)") ? "10.0.0.0/8,::1"
+                    : option.longestName().matches("--(memory-budget|udp-reply-bytes)") ? "1048576" : "4242";
             // A TLS flag needs the others of the listener: set them too, and look for the change against them alone.
             List<String> companions = new ArrayList<>();
             List<String> tlsListener = List.of("--tls-port", "0", "--tls-cert", "cert.pem", "--tls-key", "key.pem");
@@ -181,5 +185,36 @@ class ServerCommandLineTest {
                 usageError(Map.of("UPPERCASE_PORT", "1"), "--port", "70000"), "the flag, when it set the value");
         assertTrue(usageError(Map.of("UPPERCASE_TRANSPORT", "kqueue")).startsWith(
                 "uppercase-server: invalid value for UPPERCASE_TRANSPORT: 'kqueue' is not one of"));
+    }
+
+    /** The fair-share flags at their edges: the defaults, the smallest values allowed, and "none" for each. */
+    @Test
+    void theSourceLimitsAndTheProxyListAtTheirEdges() {
+        ServerSettings defaults = parse(Map.of());
+        assertEquals(100, defaults.maxConnectionsPerSource());
+        assertEquals(256 * 1024, defaults.udpReplyBytes());
+        assertTrue(has(defaults.perSourceExempt(), "127.0.0.2"));
+        assertTrue(has(defaults.udpReplyExempt(), "::1"));
+        assertTrue(!has(defaults.udpReplyExempt(), "192.0.2.1"));
+        assertTrue(!has(defaults.proxyProtocolFrom(), "127.0.0.1"), "no proxy by default");
+        assertEquals(Duration.ofSeconds(5), defaults.proxyProtocolTimeout());
+
+        assertEquals(65_536, parse(Map.of(), "--udp-reply-bytes", "65536").udpReplyBytes(), "one largest reply");
+        assertEquals(0, parse(Map.of(), "--udp-reply-bytes", "0").udpReplyBytes(), "no limit");
+        assertEquals(0, parse(Map.of(), "--max-connections-per-source", "0").maxConnectionsPerSource());
+        ServerSettings none = parse(Map.of("UPPERCASE_UDP_REPLY_RATE_EXEMPT", ""),
+                "--max-connections-per-source-exempt", "");
+        assertTrue(!has(none.udpReplyExempt(), "127.0.0.1"), "empty exempts no one");
+        assertTrue(!has(none.perSourceExempt(), "127.0.0.1"));
+        ServerSettings proxied = parse(Map.of(), "--proxy-protocol-from", "10.0.0.0/8,2001:db8::/32",
+                "--proxy-protocol-timeout", "1ms");
+        assertTrue(has(proxied.proxyProtocolFrom(), "10.1.2.3"));
+        assertTrue(has(proxied.proxyProtocolFrom(), "2001:db8::1"));
+        assertTrue(!has(proxied.proxyProtocolFrom(), "11.0.0.1"));
+        assertEquals(Duration.ofMillis(1), proxied.proxyProtocolTimeout());
+    }
+
+    private static boolean has(AddressRanges ranges, String address) {
+        return ranges.contains(new InetSocketAddress(address, 0));
     }
 }

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.uppercase.codec.ErrorReplies;
 import dev.uppercase.codec.LineFrameDecoder;
 import dev.uppercase.server.access.ConnectionLimit;
+import dev.uppercase.server.access.SourceLimit;
+import dev.uppercase.server.config.AddressRanges;
 import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.ServerStats;
 import io.netty.buffer.ByteBuf;
@@ -41,12 +43,14 @@ import org.junit.jupiter.api.Test;
 class ConnectionLifecycleTest {
     private final ServerStats stats = new ServerStats();
     private ConnectionLimit limit = new ConnectionLimit(1, stats, Counter.CONNECTIONS_REJECTED, "connections");
+    private final SourceLimit sources = new SourceLimit(100, AddressRanges.none(), stats);
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     /** Large enough for every test but the budget's own; chooses on the thread that finds it spent. */
     private MemoryBudget budget = new MemoryBudget(1 << 20, connections, stats, Runnable::run);
 
     private ConnectionLifecycle.Shared shared(Duration idle) {
-        return new ConnectionLifecycle.Shared(stats, limit, budget, connections, false, idle, Duration.ofSeconds(2));
+        return new ConnectionLifecycle.Shared(stats, limit, sources, budget, connections, false, idle,
+                Duration.ofSeconds(2));
     }
 
     /** An admitted connection: framer (a stand-in), uppercase, connection, after the handlers given. */

@@ -1,6 +1,8 @@
 package dev.uppercase.server.tcp;
 
 import dev.uppercase.server.access.ConnectionLimit;
+import dev.uppercase.server.access.SourceLimit;
+import dev.uppercase.server.config.AddressRanges;
 import dev.uppercase.server.config.ServerSettings;
 import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.ServerStats;
@@ -55,8 +57,10 @@ public class TcpPipelineBenchmark {
         ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), stats, Counter.CONNECTIONS_REJECTED,
                 "connections");
         DefaultChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+        MemoryBudget budget = new MemoryBudget(settings.memoryBudget(), connections, stats,
+                GlobalEventExecutor.INSTANCE);
         TcpServerInitializer initializer = new TcpServerInitializer(settings, connections, stats, limit,
-                new MemoryBudget(settings.memoryBudget(), connections, stats, GlobalEventExecutor.INSTANCE), null);
+                new SourceLimit(0, AddressRanges.none(), stats), budget, null);
         channel = new EmbeddedChannel();
         initializer.addServingHandlers(channel.pipeline(), null);
         read = Unpooled.directBuffer(LINES_PER_READ * lineLength);

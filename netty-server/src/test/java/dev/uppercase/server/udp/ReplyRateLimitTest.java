@@ -60,4 +60,17 @@ class ReplyRateLimitTest {
         assertEquals(5, allowed(a, 10));
         assertEquals(5, allowed(b, 10), b + " is not held back by " + a);
     }
+
+    /** Counted in bytes: a second's worth at once, however it is cut, then the rate's worth per second. */
+    @Test
+    void unitsAreCountedAsTheyAreAsked() throws Exception {
+        ReplyRateLimit bytes = new ReplyRateLimit(65_536, clock::get);
+        InetAddress a = InetAddress.getByName("192.0.2.1");
+        assertTrue(bytes.tryAcquire(a, 65_536), "one largest reply fits in the burst");
+        assertFalse(bytes.tryAcquire(a, 28), "not even an empty one after it");
+        advanceMillis(500);
+        assertFalse(bytes.tryAcquire(a, 32_769), "half a second earns half the rate's worth");
+        assertTrue(bytes.tryAcquire(a, 32_768));
+        assertFalse(bytes.tryAcquire(a, 1));
+    }
 }
