@@ -104,8 +104,19 @@ final class ServerProcess implements AutoCloseable {
 
     /** SIGTERM; the exit code, once the process has ended within {@code seconds}. */
     int stop(int seconds) throws InterruptedException {
-        process.toHandle().destroy();
+        signalStop();
         return awaitExit(seconds);
+    }
+
+    /** SIGTERM, without waiting: the stop begins (a drain), and the test watches it. */
+    void signalStop() {
+        process.toHandle().destroy();
+    }
+
+    /** SIGKILL, as {@code kill -9}: no drain, no goodbye; the exit code once it has gone. */
+    int kill() throws InterruptedException {
+        process.destroyForcibly();
+        return awaitExit(10);
     }
 
     /** The exit code, once the process has ended within {@code seconds}; fails if it has not. */
