@@ -14,8 +14,8 @@ public final class ClientAddress {
     private ClientAddress() {}
 
     public static SocketAddress of(Channel ch) {
-        SocketAddress proxied = ch.attr(PROXIED).get();
-        return proxied != null ? proxied : ch.remoteAddress();
+        // hasAttr first: attr() would add an attribute to every connection, proxied or not.
+        return ch.hasAttr(PROXIED) ? ch.attr(PROXIED).get() : ch.remoteAddress();
     }
 
     /** The client behind the proxy that connected, as its PROXY protocol header says. */

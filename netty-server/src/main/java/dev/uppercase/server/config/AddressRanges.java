@@ -18,10 +18,11 @@ public final class AddressRanges {
     /** The loopback ranges: no packet from another machine can claim them (the kernel drops it as a martian). */
     public static final String LOOPBACK = "127.0.0.0/8,::1";
 
-    private final List<IpSubnetFilterRule> rules;
+    /** An array, not a list: contains() runs for every connection and datagram, and allocates no iterator. */
+    private final IpSubnetFilterRule[] rules;
     private final String description;
 
-    private AddressRanges(List<IpSubnetFilterRule> rules, String description) {
+    private AddressRanges(IpSubnetFilterRule[] rules, String description) {
         this.rules = rules;
         this.description = description;
     }
@@ -38,7 +39,7 @@ public final class AddressRanges {
         for (String range : written) {
             rules.add(rule(range));
         }
-        return new AddressRanges(List.copyOf(rules), String.join(",", written));
+        return new AddressRanges(rules.toArray(IpSubnetFilterRule[]::new), String.join(",", written));
     }
 
     /** The same, from one comma-separated value. */
@@ -76,7 +77,7 @@ public final class AddressRanges {
     }
 
     public boolean isEmpty() {
-        return rules.isEmpty();
+        return rules.length == 0;
     }
 
     public boolean contains(InetSocketAddress source) {
