@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # End-to-end test of the container: builds the image from docker/Dockerfile and starts docker/docker-compose.yml,
-# as a user would, then talks to the published ports from the host.
+# as a user would, then talks to the published ports from the host; then docker/docker-compose.scale.yml, two
+# replicas behind HAProxy, through its published port.
 #
 # Needs root and Debian's packages (docker.io docker-compose debootstrap iptables openssl), which it installs if
 # missing.
 # It starts its own Docker engine (own data directory and socket) and stops it by PID at the end. No registry is
-# needed: the two base images the Dockerfile names by default are built here as stand-ins from Debian's packages
-# (debootstrap) and tagged with those very names, so the unmodified Dockerfile builds against them.
+# needed: the two base images the Dockerfile names by default, and the scale file's haproxy:2.6, are built here as
+# stand-ins from Debian's packages (debootstrap) and tagged with those very names, so the unmodified files run on them.
 #
 # Skips (exit 0, with a message) only where the engine cannot be installed at all; fails on anything else.
 # Run from anywhere:  bash docker/test-e2e.sh   (after `mvn -B -ntp verify`, which builds the client jar it uses)
@@ -27,6 +28,7 @@ cleanup() {
     set +e
     if [ -n "$dockerd_pid" ]; then
         compose down --volumes --remove-orphans >/dev/null 2>&1
+        scale down --volumes --remove-orphans >/dev/null 2>&1
         kill "$dockerd_pid" 2>/dev/null
         for _ in $(seq 60); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.5; done
         kill -9 "$dockerd_pid" 2>/dev/null
@@ -79,6 +81,7 @@ fi
 export PATH=/usr/sbin:/usr/bin:$PATH
 docker() { /usr/bin/docker "$@"; } # Debian's client, matching its engine (another may come first on PATH)
 compose() { docker-compose -p "$project" -f "$repo/docker/docker-compose.yml" "$@"; }
+scale() { docker-compose -p "${project}scale" -f "$repo/docker/docker-compose.scale.yml" "$@"; }
 
 export DOCKER_HOST="unix://$work/docker.sock"
 save_firewall
@@ -180,4 +183,44 @@ logs=$(docker logs "$container" 2>&1)
 echo "$logs" | grep -q "stopping: draining" || fail "no drain in the log"
 echo "$logs" | grep -q "INFO  UppercaseServer - stopped" || fail "no clean stop in the log"
 compose down --volumes --remove-orphans >/dev/null 2>&1
-say "PASSED: image built, compose up, healthy, TCP, UDP and TLS answered, non-root, drained and exited 0"
+
+# --- the scale-out compose file: HAProxy in front of two replicas -----------------------------------------------
+stand_in haproxy:2.6 haproxy nothing_to_finish
+say "docker-compose -f docker-compose.scale.yml up --scale server=2"
+scale up -d --scale server=2 >"$work/scale-up.log" 2>&1 || { cat "$work/scale-up.log"; say "FAILED: scale up"; exit 1; }
+scale_fail() { scale logs --tail 30; say "FAILED: $*"; exit 1; }
+for _ in $(seq 90); do # until HAProxy has found the replicas and their checks pass
+    through=$(java -jar "$client_jar" --host 127.0.0.1 --port 12000 through haproxy 2>/dev/null) && break
+    sleep 1
+done
+[ "$through" = "THROUGH HAPROXY" ] || scale_fail "no reply through HAProxy (got '$through')"
+# Two connections at once: least connections puts them on the two replicas, each with a PROXY v2 header, once
+# HAProxy's checks have seen both up (a replica still starting is down for a few seconds): until each has answered.
+replicas_answering() {
+    local served=0 lines c
+    for c in $(scale ps -q server); do
+        lines=$(docker exec "$c" bash -c 'exec 3<>/dev/tcp/127.0.0.1/9100 && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 \
+            && cat <&3' | awk '/^uppercase_lines_in_total/ {print int($2)}')
+        [ "${lines:-0}" -gt 0 ] && served=$((served + 1))
+    done
+    echo "$served"
+}
+for _ in $(seq 30); do
+    exec 3<>/dev/tcp/127.0.0.1/12000 4<>/dev/tcp/127.0.0.1/12000
+    printf 'first replica\n' >&3; printf 'second replica\n' >&4
+    one=""; two=""; read -r -t 10 one <&3 || true; read -r -t 10 two <&4 || true
+    exec 3>&- 4>&-
+    [ "$one $two" = "FIRST REPLICA SECOND REPLICA" ] || scale_fail "replies through HAProxy were '$one' and '$two'"
+    served=$(replicas_answering)
+    [ "$served" = 2 ] && break
+    sleep 1
+done
+[ "$served" = 2 ] || scale_fail "$served of 2 replicas answered a line through HAProxy"
+say "through HAProxy, PROXY protocol v2 to each replica: both replicas answered"
+scale stop >/dev/null 2>&1
+for c in $(scale ps -q server); do
+    code=$(docker inspect -f '{{.State.ExitCode}}' "$c")
+    [ "$code" = 0 ] || scale_fail "a replica exited $code after stop"
+done
+scale down --volumes --remove-orphans >/dev/null 2>&1
+say "PASSED: image built, compose up, healthy, TCP, UDP and TLS answered, non-root, drained and exited 0; two replicas behind HAProxy answered and stopped cleanly"
