@@ -33,8 +33,17 @@ public final class PlainTcpClient implements AutoCloseable {
 
     /** Over TLS: the JDK's own SSLSocket, checking the server's name as HTTPS clients do; handshakes on first use. */
     public static PlainTcpClient tls(InetSocketAddress server, SSLContext context, String protocol) throws IOException {
-        return new PlainTcpClient(connected(checkingName((SSLSocket) context.getSocketFactory().createSocket(),
-                protocol), server));
+        return tlsFrom(null, server, context, protocol);
+    }
+
+    /** Over TLS from {@code local} (null: any), another loopback address being another source. */
+    public static PlainTcpClient tlsFrom(InetAddress local, InetSocketAddress server, SSLContext context,
+            String protocol) throws IOException {
+        SSLSocket socket = checkingName((SSLSocket) context.getSocketFactory().createSocket(), protocol);
+        if (local != null) {
+            socket.bind(new InetSocketAddress(local, 0));
+        }
+        return new PlainTcpClient(connected(socket, server));
     }
 
     /** Over TLS after {@code preamble} in the clear, as a proxy sends its PROXY protocol header before the client's. */

@@ -22,6 +22,7 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -206,6 +207,26 @@ class TlsTest {
             }
             assertEquals(1, server.stats().get(Counter.CONNECTIONS_REJECTED));
             assertEquals(0, server.stats().get(Counter.TLS_FAILED), "not a handshake that failed: none began");
+        }
+    }
+
+    /** One source's share is of both listeners too, and one over it on the TLS listener is closed the same way. */
+    @Test
+    void theSourceLimitCountsBothListeners() throws Exception {
+        InetAddress source = InetAddress.getByName("127.0.0.2");
+        try (UppercaseServer server = startTls("--max-connections-per-source", "1",
+                "--max-connections-per-source-exempt", "");
+                PlainTcpClient plain = PlainTcpClient.from(source, server.tcpAddress())) {
+            assertEquals("FIRST\n", plain.send("first\n").readLine());
+            try (PlainTcpClient tls = PlainTcpClient.tlsFrom(source, server.tlsAddress(), clientContext(null),
+                    "TLSv1.3")) {
+                assertThrows(IOException.class, tls::readLine);
+            }
+            assertEquals(1, server.stats().get(Counter.CONNECTIONS_REJECTED_PER_SOURCE));
+            try (PlainTcpClient other = PlainTcpClient.tlsFrom(InetAddress.getByName("127.0.0.3"),
+                    server.tlsAddress(), clientContext(null), "TLSv1.3")) {
+                assertEquals("ANOTHER SOURCE\n", other.send("another source\n").readLine());
+            }
         }
     }
 
