@@ -4,6 +4,7 @@ import dev.uppercase.cli.CommandLines;
 import dev.uppercase.cli.Durations;
 import dev.uppercase.cli.Ports;
 import dev.uppercase.codec.Datagrams;
+import dev.uppercase.codec.Uppercase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -293,7 +294,7 @@ record ClientSettings(
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"uppercase-client " + CommandLines.version(ClientSettings.class)};
+            return new String[] {"uppercase-client " + CommandLines.version(ClientSettings.class), Uppercase.MAPPING};
         }
     }
 }

@@ -130,7 +130,7 @@ public final class UppercaseServer implements AutoCloseable {
     void logReady() {
         log.info("uppercase-server {} ready: tcp {}, udp {}{}{} ({} transport, {} UDP socket(s) of {} receive buffer; "
                         + "max {} connections ({} per source), memory budget {} bytes, lines up to {} bytes, "
-                        + "datagrams up to {} bytes, idle timeout {}{})",
+                        + "datagrams up to {} bytes, idle timeout {}{}; {})",
                 ServerVersion.current(), describe(tcpAddress()), describe(udpAddress()),
                 tlsChannel == null ? "" : ", tls " + describe(tlsAddress())
                         + (settings.tls().clientCa() == null ? "" : " (client certificates required)"),
@@ -138,7 +138,7 @@ public final class UppercaseServer implements AutoCloseable {
                 udpChannels.size(), describeReceiveBuffer(), settings.maxConnections(),
                 settings.maxConnectionsPerSource() == 0 ? "any" : settings.maxConnectionsPerSource(),
                 settings.memoryBudget(), settings.maxLineLength(), settings.maxDatagramSize(),
-                Durations.format(settings.idleTimeout()), describeSourceLimits());
+                Durations.format(settings.idleTimeout()), describeSourceLimits(), Uppercase.MAPPING);
     }
 
     /** The UDP reply limits per source, and the proxies, where there are any. */

@@ -1,5 +1,6 @@
 package dev.uppercase.server;
 
+import dev.uppercase.testing.UpperCaseReference;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -197,7 +197,7 @@ final class PipelinedClients implements AutoCloseable {
         private void check(int from, int to, boolean whole) {
             byte[] reply = new byte[to - from];
             in.get(from, reply);
-            String expected = new String(line(answered), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
+            String expected = UpperCaseReference.upper(new String(line(answered), StandardCharsets.UTF_8));
             String got = new String(reply, StandardCharsets.UTF_8);
             if (whole ? !expected.equals(got) : !expected.startsWith(got)) {
                 fail("client " + id + ": reply " + answered + " is '" + got + "', expected '" + expected + "'");

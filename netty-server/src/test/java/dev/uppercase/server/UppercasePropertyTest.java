@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.uppercase.server.transport.Transport;
 import dev.uppercase.testing.RandomText;
+import dev.uppercase.testing.UpperCaseReference;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The property the service exists for, over real sockets: for any valid text, sent in any packet boundaries, the reply
- * is {@code toUpperCase(Locale.ROOT)} of it, line for line. Seeded, so a failure names the seed that reproduces it.
+ * is its full upper case (UpperCaseReference: ICU's), line for line. Seeded, so a failure names the seed that
+ * reproduces it.
  */
 @OnEveryTransport
 class UppercasePropertyTest {
@@ -61,7 +62,7 @@ class UppercasePropertyTest {
                     at += size;
                 }
                 for (String line : lines) {
-                    assertEquals(line.toUpperCase(Locale.ROOT), c.readLine(), "seed " + seed + ", round " + round);
+                    assertEquals(UpperCaseReference.upper(line), c.readLine(), "seed " + seed + ", round " + round);
                 }
             }
         }
@@ -73,7 +74,7 @@ class UppercasePropertyTest {
         Random random = new Random(seed);
         for (int i = 0; i < 40; i++) {
             String text = RandomText.line(random, random.nextBoolean() ? 20 : 2000);
-            assertEquals(text.toUpperCase(Locale.ROOT), UdpServerTest.exchange(server.udpAddress(), text), "seed "
+            assertEquals(UpperCaseReference.upper(text), UdpServerTest.exchange(server.udpAddress(), text), "seed "
                     + seed);
         }
     }

@@ -10,11 +10,17 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The transform and its charset: the whole of what the service does to text. A reply is the UTF-8 encoding of
- * {@code String.toUpperCase(Locale.ROOT)} of the request, byte for byte, written straight as bytes: the upper case of
- * each character comes from {@link UppercaseTable}, so the cost is linear in the text whatever the text.
+ * The transform and its charset: the whole of what the service does to text. A reply is the UTF-8 encoding of the
+ * request's full upper case, Unicode 17.0's as ICU's root locale gives it, whatever the JDK, written straight as
+ * bytes: the upper case of each character comes from {@link UppercaseTable}, so the cost is linear in the text
+ * whatever the text.
  */
 public final class Uppercase {
+    /** The Unicode version of the mapping, e.g. "17.0", and the ICU it was generated from, e.g. "78.1". */
+    public static final String UNICODE_VERSION = UppercaseTable.UNICODE_VERSION;
+    public static final String ICU_VERSION = UppercaseTable.ICU_VERSION;
+    /** Which upper case this is, for --version and the server's ready line. */
+    public static final String MAPPING = "Unicode " + UNICODE_VERSION + " upper case (from ICU4J " + ICU_VERSION + ")";
 
     /** Requests and replies are UTF-8 on both transports; invalid input decodes to U+FFFD. */
     public static final Charset CHARSET = StandardCharsets.UTF_8;
@@ -193,7 +199,8 @@ public final class Uppercase {
                 }
                 o += (int) (expansion >>> 56);
             } else if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(text.charAt(i + 1))) {
-                o = encodeCodePoint(Character.toUpperCase(Character.toCodePoint(c, text.charAt(++i))), dst, o);
+                o = encodeSupplementary(UppercaseTable.upperSupplementary(Character.toCodePoint(c, text.charAt(++i))),
+                        dst, o);
             } else {
                 dst[o++] = '?';
             }
@@ -201,12 +208,8 @@ public final class Uppercase {
         return o;
     }
 
-    private static int encodeCodePoint(int cp, byte[] dst, int o) {
-        if (cp < 0x10000) { // no supplementary character has a BMP upper case (the tests check each): for safety
-            byte[] utf8 = String.valueOf((char) cp).getBytes(StandardCharsets.UTF_8);
-            System.arraycopy(utf8, 0, dst, o, utf8.length);
-            return o + utf8.length;
-        }
+    /** A supplementary code point's four UTF-8 bytes (its upper case is one too: the table checks its data). */
+    private static int encodeSupplementary(int cp, byte[] dst, int o) {
         dst[o] = (byte) (0xF0 | cp >> 18);
         dst[o + 1] = (byte) (0x80 | cp >> 12 & 0x3F);
         dst[o + 2] = (byte) (0x80 | cp >> 6 & 0x3F);

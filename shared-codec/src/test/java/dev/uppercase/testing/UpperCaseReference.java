@@ -1,14 +1,16 @@
 package dev.uppercase.testing;
 
+import com.ibm.icu.lang.UCharacter;
+import com.ibm.icu.util.ULocale;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.stream.IntStream;
 
 /**
- * The documented answer, computed without the codec: the JDK's {@code toUpperCase(Locale.ROOT)}, as UTF-8. Called on
- * one code point at a time, which is exact (no context rules under {@code Locale.ROOT}) and linear: on a whole string
- * the JDK takes time in the square of its growing characters, minutes for a corpus at the line limit.
+ * The documented answer, computed without the codec: Unicode 17.0's full upper case, ICU4J's
+ * {@code UCharacter.toUpperCase(ULocale.ROOT, ...)}, as UTF-8, whatever JDK runs the tests. Called on one code point at
+ * a time, which is exact (no context rules under the root locale), or on the whole string, which ICU does in linear
+ * time too.
  */
 public final class UpperCaseReference {
 
@@ -22,23 +24,28 @@ public final class UpperCaseReference {
     public static byte[] of(String text) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
         text.codePoints().forEach(cp -> out.writeBytes(
-                new String(Character.toChars(cp)).toUpperCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)));
+                upper(new String(Character.toChars(cp))).getBytes(StandardCharsets.UTF_8)));
         return out.toByteArray();
     }
 
-    /** The JDK's answer for the whole string at once: quadratic in its growing characters, so only for short text. */
+    /** ICU's answer for the whole string at once. */
     public static byte[] wholeString(String text) {
-        return text.toUpperCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+        return upper(text).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The full upper case of {@code text}, as a string. */
+    public static String upper(String text) {
+        return UCharacter.toUpperCase(ULocale.ROOT, text);
     }
 
     /**
      * Every code point whose upper case is longer than itself in UTF-16 ({@code ß} → {@code SS}, {@code ΐ} → three):
-     * the characters that made the JDK copy its whole result again, one by one.
+     * the characters that made the JDK's own toUpperCase copy its whole result again, one by one.
      */
     public static int[] growingCodePoints() {
         return IntStream.rangeClosed(0, Character.MAX_CODE_POINT).filter(cp -> {
             String s = new String(Character.toChars(cp));
-            return s.toUpperCase(Locale.ROOT).length() > s.length();
+            return upper(s).length() > s.length();
         }).toArray();
     }
 

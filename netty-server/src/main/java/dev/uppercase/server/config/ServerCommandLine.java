@@ -2,6 +2,7 @@ package dev.uppercase.server.config;
 
 import dev.uppercase.cli.CommandLines;
 import dev.uppercase.cli.Ports;
+import dev.uppercase.codec.Uppercase;
 import dev.uppercase.server.config.ServerSettings.Defaults;
 import dev.uppercase.server.transport.Transport;
 import java.io.PrintStream;
@@ -406,7 +407,7 @@ public final class ServerCommandLine {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"uppercase-server " + ServerVersion.current()};
+            return new String[] {"uppercase-server " + ServerVersion.current(), Uppercase.MAPPING};
         }
     }
 }

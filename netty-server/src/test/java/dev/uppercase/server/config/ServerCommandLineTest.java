@@ -187,6 +187,13 @@ class ServerCommandLineTest {
                 "uppercase-server: invalid value for UPPERCASE_TRANSPORT: 'kqueue' is not one of"));
     }
 
+    @Test
+    void theVersionNamesTheUnicodeOfTheUpperCase() throws Exception {
+        String[] version = new ServerCommandLine.Version().getVersion();
+        assertTrue(version[0].startsWith("uppercase-server "));
+        assertEquals("Unicode 17.0 upper case (from ICU4J 78.1)", version[1]);
+    }
+
     /** The fair-share flags at their edges: the defaults, the smallest values allowed, and "none" for each. */
     @Test
     void theSourceLimitsAndTheProxyListAtTheirEdges() {
