@@ -59,6 +59,8 @@ public final class UppercaseServer implements AutoCloseable {
     /** Null when there is no HTTP endpoint. */
     private final EventLoopGroup httpGroup;
     private final ChannelGroup connections = new DefaultChannelGroup("tcp-connections", GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup httpConnections = new DefaultChannelGroup("http-connections",
+            GlobalEventExecutor.INSTANCE);
     private final ServerStats stats = new ServerStats();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -239,7 +241,7 @@ public final class UppercaseServer implements AutoCloseable {
                 .childOption(ChannelOption.AUTO_READ, false)
                 // A client that half-closes after its requests still gets their responses.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new HttpServerInitializer(settings, stats, limit, endpoints));
+                .childHandler(new HttpServerInitializer(settings, stats, limit, endpoints, httpConnections));
         metricsChannel = bind("HTTP", http.bind(settings.metricsAddress()), settings.metricsAddress());
     }
 
@@ -323,6 +325,7 @@ public final class UppercaseServer implements AutoCloseable {
         Drain.drainAll(connections, settings.drainTimeout());
         if (metricsChannel != null) {
             metricsChannel.close().syncUninterruptibly();
+            httpConnections.close().syncUninterruptibly(); // scrapes and health checks: nothing to drain
             metrics.close();
         }
         shutdownEventLoops();

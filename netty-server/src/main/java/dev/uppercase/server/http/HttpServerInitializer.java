@@ -8,6 +8,7 @@ import dev.uppercase.server.ops.ServerStats;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -55,10 +56,15 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
     private final AddressGate addressGate;
     private final ConnectionLimit limit;
     private final HttpEndpointHandler endpoints;
+    private final ChannelGroup connections;
 
-    /** @param limit the endpoint's own connection limit (--metrics-max-connections) */
+    /**
+     * @param limit the endpoint's own connection limit (--metrics-max-connections)
+     * @param connections where every accepted connection goes, for the stop to close before the event loop ends
+     */
     public HttpServerInitializer(ServerSettings settings, ServerStats stats, ConnectionLimit limit,
-            HttpEndpointHandler endpoints) {
+            HttpEndpointHandler endpoints, ChannelGroup connections) {
+        this.connections = connections;
         this.settings = settings;
         this.limits = settings.http();
         this.stats = stats;
@@ -69,6 +75,9 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        // Closed by the stop while its loop still runs: a channel the loop's end closes fires channelInactive too
+        // late for its handlers, and the codec's buffer would never be released.
+        connections.add(ch);
         ChannelPipeline p = ch.pipeline();
         if (addressGate.refuses(ch)) { // closed unanswered
             return;
