@@ -49,6 +49,15 @@ public final class UpperCaseReference {
         }).toArray();
     }
 
+    /** Every code point whose upper case is not itself: the ones the mapping holds. */
+    public static int[] changingCodePoints() {
+        return IntStream.rangeClosed(0, Character.MAX_CODE_POINT)
+                .filter(cp -> cp < Character.MIN_SURROGATE || cp > Character.MAX_SURROGATE).filter(cp -> {
+                    String s = new String(Character.toChars(cp));
+                    return !upper(s).equals(s);
+                }).toArray();
+    }
+
     /** {@code text} repeated as often as it fits whole in {@code bytes} of UTF-8. */
     public static String repeatedTo(String text, int bytes) {
         return text.repeat(bytes / text.getBytes(StandardCharsets.UTF_8).length);
