@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TcpServerInitializer extends ChannelInitializer<SocketChannel> {
     private static final Logger log = LoggerFactory.getLogger(TcpServerInitializer.class);
-    private static final StringDecoder DECODER = new StringDecoder(Uppercase.CHARSET);
+    private static final StringDecoder STRING_DECODER = new StringDecoder(Uppercase.CHARSET);
     /** Replies go out in buffers of up to this many bytes: few system calls, little held back from backpressure. */
     public static final int REPLY_CHUNK = 16 * 1024;
 
@@ -118,7 +118,7 @@ public final class TcpServerInitializer extends ChannelInitializer<SocketChannel
         LineFrameDecoder framer = LineFrameDecoder.runsOfLines(settings.maxLineLength(), settings.quietPeriod());
         p.addLast(BYTES, byteCounter);
         p.addLast(FRAMER, framer);
-        p.addLast(DECODER, DECODER);
+        p.addLast(DECODER, STRING_DECODER);
         p.addLast(UPPERCASE, new UppercaseHandler(answering, REPLY_CHUNK));
         p.addLast(CONNECTION, new ConnectionLifecycle(connections,
                 idle == null ? null : idle.forLoop(p.channel().eventLoop()), ssl, framer));

@@ -1,18 +1,11 @@
 package dev.uppercase.server.tcp;
 
-import dev.uppercase.server.access.ConnectionLimit;
-import dev.uppercase.server.access.SourceLimit;
-import dev.uppercase.server.config.AddressRanges;
 import dev.uppercase.server.config.ServerSettings;
-import dev.uppercase.server.ops.Counter;
-import dev.uppercase.server.ops.ServerStats;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocalThread;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -52,17 +45,7 @@ public class TcpPipelineBenchmark {
 
     @Setup
     public void setUp() {
-        ServerSettings settings = ServerSettings.builder().port(0).build();
-        ServerStats stats = new ServerStats();
-        ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), stats, Counter.CONNECTIONS_REJECTED,
-                "connections");
-        DefaultChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-        MemoryBudget budget = new MemoryBudget(settings.memoryBudget(), connections, stats,
-                GlobalEventExecutor.INSTANCE);
-        TcpServerInitializer initializer = new TcpServerInitializer(settings, connections, stats, limit,
-                new SourceLimit(0, AddressRanges.none(), stats), budget, null);
-        channel = new EmbeddedChannel();
-        initializer.addServingHandlers(channel.pipeline(), null);
+        channel = ServingPipelines.serving(ServerSettings.builder().port(0).build());
         read = Unpooled.directBuffer(LINES_PER_READ * lineLength);
         for (int i = 0; i < LINES_PER_READ; i++) {
             StringBuilder line = new StringBuilder();
