@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uppercase.testing.Await;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -201,15 +199,15 @@ class ScaleOutTest {
                     s.connect(balancer, 5_000);
                     s.setSoTimeout(30_000);
                     OutputStream out = s.getOutputStream();
-                    InputStream in = s.getInputStream();
+                    PlainTcpClient.LineInput in = new PlainTcpClient.LineInput(s.getInputStream());
                     while (!stopping) {
                         String line = "client " + id + " line " + n++ + " größe ΐ";
                         out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-                        String reply = readLine(in);
-                        if (reply == null) {
+                        String reply = in.readLine();
+                        if (reply == null || !reply.endsWith("\n")) {
                             break; // ended or cut mid-reply: a cut reply is not a reply; connect again
                         }
-                        if (!reply.equals(line.toUpperCase(Locale.ROOT))) {
+                        if (!reply.equals(line.toUpperCase(Locale.ROOT) + "\n")) {
                             wrong.set("sent '" + line + "', got '" + reply + "'");
                             return;
                         }
@@ -220,18 +218,6 @@ class ScaleOutTest {
                 }
                 cut.incrementAndGet();
             }
-        }
-
-        /** The line up to its newline, or null if the stream ended first (whatever part of a line came). */
-        private static String readLine(InputStream in) throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            for (int b; (b = in.read()) != '\n'; ) {
-                if (b < 0) {
-                    return null;
-                }
-                line.write(b);
-            }
-            return line.toString(StandardCharsets.UTF_8);
         }
 
         void assertNoWrongReply() {
