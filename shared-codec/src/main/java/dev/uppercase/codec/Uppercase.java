@@ -3,9 +3,7 @@ package dev.uppercase.codec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
@@ -29,9 +27,14 @@ public final class Uppercase {
     static final int MAX_BYTES_PER_CHAR = 6;
     /** Text is encoded this many code units at a time, so the room reserved ahead is bounded, not six times a line. */
     private static final int BLOCK = 4096;
-    /** From this length, a line that starts in ASCII is tried as all ASCII, eight bytes at a time. */
+    /** From this length, a line that starts in ASCII is tried as all ASCII, many bytes at a time. */
     private static final int LONG_ASCII = 128;
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final FastThreadLocal<Scratch> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected Scratch initialValue() {
+            return new Scratch();
+        }
+    };
 
     private Uppercase() {}
 
@@ -52,12 +55,12 @@ public final class Uppercase {
 
     /**
      * Appends the upper case of {@code text}, as UTF-8, to {@code out}, and returns the number of bytes written. A heap
-     * buffer is written in place; any other buffer through a copy. A lone surrogate becomes {@code ?}, as the JDK's
-     * encoder writes it (text decoded from bytes never holds one).
+     * buffer is written in place; any other buffer through a copy, a block at a time. A lone surrogate becomes
+     * {@code ?}, as the JDK's encoder writes it (text decoded from bytes never holds one).
      */
     public static int writeUtf8(ByteBuf out, String text) {
         int start = out.writerIndex();
-        if (writeLongAscii(out, text) < 0) {
+        if (!writeLongAscii(out, text)) {
             writeCharacters(out, text);
         }
         return out.writerIndex() - start;
@@ -65,27 +68,22 @@ public final class Uppercase {
 
     /**
      * {@link #writeUtf8} for a frame of lines (each ending in a line feed, the last perhaps not), returning how many
-     * lines it held. Counted on the way where that is cheaper than apart: eight bytes at a time, for long ASCII.
+     * lines it held.
      */
     public static int writeLines(ByteBuf out, String lines) {
         if (lines.isEmpty()) {
             return 0;
         }
-        int partial = lines.charAt(lines.length() - 1) == '\n' ? 0 : 1;
-        int lineFeeds = writeLongAscii(out, lines);
-        if (lineFeeds < 0) {
-            writeCharacters(out, lines);
-            lineFeeds = 0;
-            for (int i = lines.indexOf('\n'); i >= 0; i = lines.indexOf('\n', i + 1)) {
-                lineFeeds++;
-            }
+        writeUtf8(out, lines);
+        int n = lines.charAt(lines.length() - 1) == '\n' ? 0 : 1;
+        for (int i = lines.indexOf('\n'); i >= 0; i = lines.indexOf('\n', i + 1)) { // the JDK's vectorised search
+            n++;
         }
-        return lineFeeds + partial;
+        return n;
     }
 
     private static void writeCharacters(ByteBuf out, String text) {
         int length = text.length();
-        byte[] copy = null;
         for (int from = 0; from < length; ) {
             int to = Math.min(length, from + BLOCK);
             if (to < length && Character.isHighSurrogate(text.charAt(to - 1))) {
@@ -103,11 +101,9 @@ public final class Uppercase {
                     out.writerIndex(encode(text, from + ascii, to, out.array(), base + out.writerIndex()) - base);
                 }
             } else {
-                if (copy == null) {
-                    copy = new byte[MAX_BYTES_PER_CHAR * Math.min(length, BLOCK)];
-                }
-                int ascii = encodeAscii(text, from, to, copy, 0);
-                out.writeBytes(copy, 0, from + ascii < to ? encode(text, from + ascii, to, copy, ascii) : ascii);
+                byte[] encoded = SCRATCH.get().encoded;
+                int ascii = encodeAscii(text, from, to, encoded, 0);
+                out.writeBytes(encoded, 0, from + ascii < to ? encode(text, from + ascii, to, encoded, ascii) : ascii);
             }
             from = to;
         }
@@ -115,51 +111,57 @@ public final class Uppercase {
 
     /**
      * A long text that may be all ASCII: the JDK's vectorised encoder copies it out (and says, by its length, whether
-     * it was all ASCII), then it is upper-cased eight bytes at a time into the buffer; about twice as fast as a
-     * character at a time, for one array. Returns the line feeds it wrote; -1, having written nothing, for a short text
-     * or one that was not all ASCII.
+     * it was all ASCII), then it is upper-cased by loops the JIT vectorises too ({@link Scratch}). Returns false,
+     * having written nothing, for a short text or one that was not all ASCII.
      */
-    private static int writeLongAscii(ByteBuf out, String text) {
+    private static boolean writeLongAscii(ByteBuf out, String text) {
         if (text.length() < LONG_ASCII || text.charAt(0) >= 0x80) {
-            return -1;
+            return false;
         }
         byte[] ascii = text.getBytes(StandardCharsets.UTF_8);
         int n = ascii.length;
         if (n != text.length()) {
-            return -1;
+            return false;
         }
-        if (out.hasArray()) {
-            out.ensureWritable(n);
-            int lineFeeds = upperAscii(ascii, out.array(), out.arrayOffset() + out.writerIndex(), n);
-            out.writerIndex(out.writerIndex() + n);
-            return lineFeeds;
+        out.ensureWritable(n);
+        Scratch scratch = SCRATCH.get();
+        for (int from = 0; from < n; from += BLOCK) {
+            int length = Math.min(BLOCK, n - from);
+            System.arraycopy(ascii, from, scratch.ascii, 0, length);
+            scratch.upperAscii(length);
+            out.writeBytes(scratch.ascii, 0, length);
         }
-        int lineFeeds = upperAscii(ascii, ascii, 0, n);
-        out.writeBytes(ascii);
-        return lineFeeds;
+        return true;
     }
 
     /**
-     * Upper-cases {@code n} ASCII bytes from {@code src} into {@code dst} at {@code offset}, eight at a time, and
-     * returns how many were line feeds.
+     * What the transform writes through on one thread (an event loop's), a block at a time, so that it allocates
+     * nothing per text: its ASCII, and the encoding of other text bound for a buffer with no array of its own (a
+     * direct one, as replies are).
+     *
+     * <p>ASCII is upper-cased in two arrays, both indexed from 0, because that is what Java 17's auto-vectoriser needs
+     * to turn a loop into vector instructions, many bytes at a time: it takes no loop whose arrays are indexed apart
+     * (they might be one array), and neither a comparison nor a right shift of a computed value, only of a byte it
+     * loads. So a first pass stores a flag per byte, and a second loads it back and applies it; one pass a byte at a
+     * time, or eight at a time in a long, costs several times both.
      */
-    private static int upperAscii(byte[] src, byte[] dst, int offset, int n) {
-        int lineFeeds = 0;
-        int i = 0;
-        for (; i + Long.BYTES <= n; i += Long.BYTES) {
-            long x = (long) LONGS.get(src, i);
-            // Every byte is under 0x80, so no sum carries into the next: bit 7 of b + 0x1F says b >= 'a', and of
-            // b + 0x05 that b > 'z'. A lower-case letter loses its 0x20 bit.
-            long lower = (x + 0x1F1F1F1F1F1F1F1FL) & ~(x + 0x0505050505050505L) & 0x8080808080808080L;
-            LONGS.set(dst, offset + i, x ^ lower >>> 2);
-            long zeroIfLineFeed = x ^ 0x0A0A0A0A0A0A0A0AL; // a zero byte, found the same way
-            lineFeeds += Long.bitCount((zeroIfLineFeed - 0x0101010101010101L) & ~zeroIfLineFeed & 0x8080808080808080L);
+    private static final class Scratch {
+        final byte[] ascii = new byte[BLOCK];
+        final byte[] flags = new byte[BLOCK];
+        final byte[] encoded = new byte[MAX_BYTES_PER_CHAR * BLOCK];
+
+        void upperAscii(int length) {
+            byte[] t = ascii;
+            byte[] f = flags;
+            for (int i = 0; i < length; i++) {
+                // Every byte is under 0x80, so no sum carries past bit 7: bit 7 of b + 0x1F says b >= 'a', and of
+                // b + 0x05 that b > 'z'. The flag is 0x80 for a lower-case letter, else 0.
+                f[i] = (byte) ((t[i] + 0x1F) & ~(t[i] + 0x05) & 0x80);
+            }
+            for (int i = 0; i < length; i++) {
+                t[i] = (byte) (t[i] + (f[i] >> 2)); // the flag, as a byte, is -128: -0x20
+            }
         }
-        for (; i < n; i++) {
-            dst[offset + i] = (byte) UppercaseTable.ENTRIES[src[i]];
-            lineFeeds += src[i] == '\n' ? 1 : 0;
-        }
-        return lineFeeds;
     }
 
     /**

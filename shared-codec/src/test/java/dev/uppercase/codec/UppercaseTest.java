@@ -174,9 +174,12 @@ class UppercaseTest {
         assertArrayEquals(UpperCaseReference.wholeString(text), Uppercase.toUtf8(text));
     }
 
-    /** Long ASCII lines are upper-cased eight bytes at a time: every ASCII character, at every alignment. */
+    /**
+     * Long ASCII lines are upper-cased in vectorised blocks of 4096 bytes: every ASCII character, at every offset in
+     * a vector of up to 64 bytes, and across a block's end.
+     */
     @ParameterizedTest(name = "{0} characters first")
-    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7})
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 15, 31, 63, 64, 4000, 4095, 4096, 4097, 8191})
     void everyAsciiCharacterInALongLineAtEveryAlignment(int before) {
         StringBuilder ascii = new StringBuilder("z".repeat(before));
         for (int round = 0; round < 3; round++) {
@@ -200,7 +203,7 @@ class UppercaseTest {
         assertLinesWrittenAndCounted(text, lines);
     }
 
-    /** Long ASCII frames are counted eight bytes at a time: a line feed in every position, and in the tail. */
+    /** Frames are counted by the JDK's vectorised search: a line feed in every position, and in the tail. */
     @Test
     void countsTheLinesOfLongAsciiFramesInEveryPosition() {
         for (int length = 1; length <= 40; length++) {
@@ -235,6 +238,21 @@ class UppercaseTest {
             assertArrayEquals(UpperCaseReference.wholeString(">" + text), ByteBufUtil.getBytes(heap));
         } finally {
             heap.release();
+            direct.release();
+        }
+    }
+
+    /** Replies are direct buffers: long ASCII, short ASCII and other text land in one the same as in a heap one. */
+    @ParameterizedTest
+    @ValueSource(strings = {"a", "hello, world", "long ascii lines"})
+    void writesEveryKindOfTextIntoADirectBuffer(String kind) {
+        String text = kind.length() == 1 ? "é€😀ß".repeat(2000) : kind.repeat(kind.startsWith("long") ? 1000 : 1);
+        ByteBuf direct = Unpooled.directBuffer(1);
+        try {
+            byte[] expected = UpperCaseReference.wholeString(text);
+            assertEquals(expected.length, Uppercase.writeUtf8(direct, text));
+            assertArrayEquals(expected, ByteBufUtil.getBytes(direct));
+        } finally {
             direct.release();
         }
     }
