@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
     private static final Logger log = LoggerFactory.getLogger(UppercaseHandler.class);
+    /** The smallest reply buffer: room for the replies to a few short lines of one batch, without regrowing. */
+    private static final int MIN_REPLY_BUFFER = 256;
 
     private final Shared shared;
     private final int chunk;
@@ -79,8 +81,9 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
 
     private ByteBuf replyBuffer(ChannelHandlerContext ctx, int lineLength) {
         if (reply == null) {
-            // A heap buffer: the transform writes into its array in place.
-            reply = ctx.alloc().heapBuffer(Math.max(chunk, lineLength + 2));
+            // Direct, as the socket writes it (a heap buffer would be copied into one on its way out), and sized for
+            // the frame at hand (ASCII keeps its length): it grows if later frames of the batch need more.
+            reply = ctx.alloc().ioBuffer(Math.max(MIN_REPLY_BUFFER, lineLength + 2));
         }
         return reply;
     }

@@ -95,7 +95,7 @@ final class DatagramUppercaseHandler extends SimpleChannelInboundHandler<Datagra
         }
         String text = content.toString(Uppercase.CHARSET);
         stats.noteDecoded(text);
-        ByteBuf out = ctx.alloc().heapBuffer(content.readableBytes()); // written in place (Uppercase.writeUtf8)
+        ByteBuf out = ctx.alloc().ioBuffer(content.readableBytes()); // direct, as the socket sends it: no copy
         int replyBytes = Uppercase.writeUtf8(out, text);
         if (replyBytes > maxDatagramSize) {
             out.release();
