@@ -3,6 +3,7 @@ package dev.uppercase.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.uppercase.codec.ErrorReplies;
 import dev.uppercase.server.http.HttpEndpointHandler;
 import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.transport.Transport;
@@ -15,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -77,6 +79,9 @@ class MetricsAndHealthTest {
             assertEquals(1.0, m.get("uppercase_errors_total{kind=\"decode_replaced\"}"));
             assertEquals(0.0, m.get("uppercase_errors_total{kind=\"idle_close\"}"));
             assertEquals(8.0 + 3 + 22, m.get("uppercase_bytes_in_total"));
+            // ONE, TWO, B and U+FFFD (three bytes), and the error line in the long line's place
+            assertEquals(8.0 + 5 + ErrorReplies.lineTooLong(10).getBytes(StandardCharsets.UTF_8).length,
+                    m.get("uppercase_bytes_out_total"));
             assertEquals(2.0, m.get("uppercase_datagrams_in_total"));
             assertEquals(2.0, m.get("uppercase_datagrams_out_total"));
             for (Counter counter : Counter.values()) { // each declared once, each exported

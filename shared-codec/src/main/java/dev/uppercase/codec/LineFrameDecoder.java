@@ -47,6 +47,8 @@ public final class LineFrameDecoder extends LineBasedFrameDecoder {
     private int answered;
     private long lastReadNanos;
     private ScheduledFuture<?> quietCheck;
+    /** Bytes read since {@link #takeBytesRead} was last called (once per batch: a few reads). */
+    private int bytesRead;
 
     /** A decoder that emits one line per frame. */
     public LineFrameDecoder(int maxLength, Duration quietPeriod) {
@@ -162,6 +164,9 @@ public final class LineFrameDecoder extends LineBasedFrameDecoder {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof ByteBuf) {
+            bytesRead += ((ByteBuf) msg).readableBytes();
+        }
         super.channelRead(ctx, msg);
         if (quietNanos > 0 && !framesLines) {
             lastReadNanos = ctx.executor().ticker().nanoTime();
@@ -198,6 +203,16 @@ public final class LineFrameDecoder extends LineBasedFrameDecoder {
         answered = end;
         ctx.fireChannelRead(partialLine);
         ctx.fireChannelReadComplete();
+    }
+
+    /**
+     * The bytes read since the last call, and counting starts again: for the connection's owner to count once per
+     * batch, so that no handler of its own has to look at every read to count them.
+     */
+    public int takeBytesRead() {
+        int n = bytesRead;
+        bytesRead = 0;
+        return n;
     }
 
     /** Bytes held waiting for the end of a line: never more than the maximum line length plus one read. */

@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Stateful: one instance per channel.
  */
-public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
+public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter implements IdleTimeouts.Watched {
     private static final Logger log = LoggerFactory.getLogger(ConnectionLifecycle.class);
 
     /** What the server tells a connection, fired into its pipeline. */
@@ -71,7 +71,8 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
     /** Told to close for the memory budget: what it held then; or -1. */
     private volatile long heldWhenTold = -1;
     private ChannelHandlerContext ctx;
-    private IdleTimeouts.Entry clock;
+    /** Its slot on the idle clock, or -1: off it (or no clock). */
+    private int idleSlot = -1;
     private boolean completeLineInBatch;
     private boolean draining;
     private boolean failed;
@@ -168,7 +169,7 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         if (idle != null) {
-            clock = idle.watch(this::idleTimeout);
+            idle.watch(this);
         }
     }
 
@@ -186,10 +187,14 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
     /** The clock is read once per batch, not per frame: a batch takes microseconds, a reading of the clock does too. */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        int read = framer.takeBytesRead();
+        if (read > 0) {
+            shared.stats.add(Counter.BYTES_IN, read);
+        }
         if (completeLineInBatch) {
             completeLineInBatch = false;
-            if (clock != null) {
-                clock.lineCame();
+            if (idleSlot >= 0) {
+                idle.lineCame(idleSlot);
             }
         }
         measure(ctx);
@@ -246,11 +251,18 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
     /** Answers no more lines and ends the connection with {@code line}, in a lingering close. */
     private void endWith(byte[] line) {
         TcpPipeline.stopAnswering(ctx.pipeline()); // nor a read held back until now: this line is the last
+        shared.stats.add(Counter.BYTES_OUT, line.length);
         LingeringClose.close(ctx.channel(), Unpooled.wrappedBuffer(line), ssl, shared.linger);
     }
 
+    @Override
+    public void movedToIdleSlot(int slot) {
+        idleSlot = slot;
+    }
+
     /** Closes the connection for sending no complete line for the idle timeout, after a line saying so. */
-    private void idleTimeout() {
+    @Override
+    public void idleTimedOut() {
         shared.stats.add(Counter.IDLE_CLOSED);
         log.debug("closing connection from {}: idle timeout", ClientAddress.of(ctx.channel()));
         endWith(shared.idleTimeout);
@@ -337,8 +349,8 @@ public final class ConnectionLifecycle extends ChannelInboundHandlerAdapter {
         shared.sources.release(ClientAddress.of(ctx.channel()));
         shared.budget.change(-holding);
         holding = 0;
-        if (clock != null) {
-            clock.forget();
+        if (idleSlot >= 0) {
+            idle.forget(idleSlot);
         }
         ctx.fireChannelInactive();
     }

@@ -18,12 +18,12 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
  * tls-required  TlsRequiredHandler       TLS listener: plain text gets one error line
  * ssl           SslHandler               TLS listener
  * tls-session   TlsSessionHandler        TLS listener: logs the session, counts failures, close_notify ends input
- * bytes         ByteCounter              bytes in and out
  * backpressure  BackpressureHandler      added once the client first falls behind: holds reads while it does
- * framer        LineFrameDecoder         lines, the limit, partial lines
+ * framer        LineFrameDecoder         lines, the limit, partial lines; the bytes read
  * decoder       StringDecoder            UTF-8
- * uppercase     UppercaseHandler         the replies, written in batches
- * connection    ConnectionLifecycle      admission, the idle clock, half-close, drain, errors, the close
+ * uppercase     UppercaseHandler         the replies, written in batches, and their bytes counted
+ * connection    ConnectionLifecycle      admission, the idle clock, half-close, drain, errors, the close; counts
+ *                                        the bytes read, once per batch
  * </pre>
  *
  * Before any of these but the PROXY header's two, a client --allow/--deny refuses is closed unanswered (AddressGate),
@@ -36,7 +36,6 @@ public final class TcpPipeline {
     public static final String TLS_REQUIRED = "tls-required";
     public static final String SSL = "ssl";
     public static final String TLS_SESSION = "tls-session";
-    public static final String BYTES = "bytes";
     public static final String BACKPRESSURE = "backpressure";
     public static final String FRAMER = "framer";
     public static final String DECODER = "decoder";

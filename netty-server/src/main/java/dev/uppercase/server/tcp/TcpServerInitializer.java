@@ -1,6 +1,5 @@
 package dev.uppercase.server.tcp;
 
-import static dev.uppercase.server.tcp.TcpPipeline.BYTES;
 import static dev.uppercase.server.tcp.TcpPipeline.CONNECTION;
 import static dev.uppercase.server.tcp.TcpPipeline.DECODER;
 import static dev.uppercase.server.tcp.TcpPipeline.FRAMER;
@@ -36,8 +35,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TCP pipeline, in the order bytes flow: (on the TLS listener: TLS,) byte counts, (backpressure, once a client
- * falls behind,) framing, decoding, the transform (which writes the replies), and last the connection's owner
+ * The TCP pipeline, in the order bytes flow: (on the TLS listener: TLS,) (backpressure, once a client falls behind,)
+ * framing, decoding, the transform (which writes the replies), and last the connection's owner
  * (admission, the idle clock, half-close, drain, errors). A source that --allow/--deny refuses is closed unanswered; a
  * connection over the limit, or its source's, gets one line and is closed. A connection from a listed proxy first
  * has its PROXY protocol header read, and is then served as its client's. The handlers' names, and the order in one
@@ -56,7 +55,6 @@ public final class TcpServerInitializer extends ChannelInitializer<SocketChannel
     private final IdleTimeouts.PerLoop idle;
     private final AddressGate addressGate;
     private final WarningThrottle proxyWarning = ProxyProtocolHandler.newWarning();
-    private final ByteCounter byteCounter;
     private final SslContext tls;
     private final TlsRequiredHandler tlsRequired;
     private final WarningThrottle tlsWarning = new WarningThrottle(log, Duration.ofSeconds(10));
@@ -71,11 +69,10 @@ public final class TcpServerInitializer extends ChannelInitializer<SocketChannel
         this.stats = stats;
         this.tls = tls;
         this.tlsRequired = tls == null ? null : new TlsRequiredHandler();
-        this.answering = new UppercaseHandler.Shared(settings.maxLineLength(), stats);
+        this.answering = new UppercaseHandler.Shared(settings.maxLineLength(), REPLY_CHUNK, stats);
         this.connections = new ConnectionLifecycle.Shared(stats, limit, sources, budget, connections, tls != null,
                 settings.idleTimeout(), settings.lingerTimeout());
         this.idle = settings.idleTimeout().isZero() ? null : new IdleTimeouts.PerLoop(settings.idleTimeout());
-        this.byteCounter = new ByteCounter(stats);
         this.addressGate = new AddressGate(settings.addressFilter(), stats);
     }
 
@@ -116,10 +113,9 @@ public final class TcpServerInitializer extends ChannelInitializer<SocketChannel
      */
     void addServingHandlers(ChannelPipeline p, SslHandler ssl) {
         LineFrameDecoder framer = LineFrameDecoder.runsOfLines(settings.maxLineLength(), settings.quietPeriod());
-        p.addLast(BYTES, byteCounter);
         p.addLast(FRAMER, framer);
         p.addLast(DECODER, STRING_DECODER);
-        p.addLast(UPPERCASE, new UppercaseHandler(answering, REPLY_CHUNK));
+        p.addLast(UPPERCASE, new UppercaseHandler(answering));
         p.addLast(CONNECTION, new ConnectionLifecycle(connections,
                 idle == null ? null : idle.forLoop(p.channel().eventLoop()), ssl, framer));
     }

@@ -18,12 +18,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers each decoded frame (a line, or a run of complete lines, terminators included so the replies keep them) with
  * its upper case, written as UTF-8 straight into one reply buffer per read batch: no second {@code String}, no buffer
- * or outbound entry per line. The batch goes out at the end of the read, or as soon as it holds {@link #chunk} bytes,
- * so the connection's writability (and the backpressure that watches it) sees the replies at most one chunk late; it
- * goes out too before the end of input or an error is passed on, so that whoever acts on those (the
+ * or outbound entry per line. The batch goes out at the end of the read, or as soon as it holds {@link Shared#chunk}
+ * bytes, so the connection's writability (and the backpressure that watches it) sees the replies at most one chunk
+ * late; it goes out too before the end of input or an error is passed on, so that whoever acts on those (the
  * ConnectionLifecycle, next) finds every reply written. A line over the limit is answered, in its place, with the
  * documented error line, and the connection goes on. Each frame answered, and the end of each batch, is passed on (the
- * idle clock's input); counters are added once per batch.
+ * idle clock's input); counters (lines, reply bytes) are added once per batch.
  *
  * <p>Stateful: one instance per channel.
  */
@@ -33,27 +33,31 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
     private static final int MIN_REPLY_BUFFER = 256;
 
     private final Shared shared;
-    private final int chunk;
     private ByteBuf reply;
     private int linesInBatch;
     private int replacedInBatch;
+    private int bytesInBatch;
 
-    /** What the handlers of every connection share: where the counts go, the error line and its log throttle. */
+    /**
+     * What the handlers of every connection share: where the counts go, the chunk, the error line and its log throttle
+     * (here, not in each handler: what a handler holds, every connection holds).
+     */
     static final class Shared {
         final ServerStats stats;
+        final int chunk;
         final byte[] lineTooLong;
         final WarningThrottle tooLongWarning = new WarningThrottle(log, Duration.ofSeconds(10));
 
-        Shared(int maxLineLength, ServerStats stats) {
+        Shared(int maxLineLength, int chunk, ServerStats stats) {
             this.stats = stats;
+            this.chunk = chunk;
             this.lineTooLong = ErrorReplies.lineTooLong(maxLineLength).getBytes(Uppercase.CHARSET);
         }
     }
 
-    UppercaseHandler(Shared shared, int chunk) {
+    UppercaseHandler(Shared shared) {
         super(false); // each frame is passed on, so not released here (a String holds nothing to release anyway)
         this.shared = shared;
-        this.chunk = chunk;
     }
 
     @Override
@@ -62,7 +66,7 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
         if (lines.indexOf('\uFFFD') >= 0) { // at once for Latin-1 text, which cannot hold it
             replacedInBatch += linesWithReplacement(lines);
         }
-        if (reply.readableBytes() >= chunk) {
+        if (reply.readableBytes() >= shared.chunk) {
             writeReply(ctx);
         }
         ctx.fireChannelRead(lines);
@@ -92,6 +96,7 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
         if (reply != null) {
             ByteBuf out = reply;
             reply = null;
+            bytesInBatch += out.readableBytes();
             ctx.write(out, ctx.voidPromise());
         }
     }
@@ -113,6 +118,10 @@ final class UppercaseHandler extends SimpleChannelInboundHandler<String> {
         if (replacedInBatch > 0) {
             shared.stats.add(Counter.DECODE_REPLACED, replacedInBatch);
             replacedInBatch = 0;
+        }
+        if (bytesInBatch > 0) {
+            shared.stats.add(Counter.BYTES_OUT, bytesInBatch);
+            bytesInBatch = 0;
         }
     }
 

@@ -66,7 +66,7 @@ class ConnectionLifecycleTest {
         LineFrameDecoder framer = new LineFrameDecoder(1 << 20, Duration.ZERO);
         ch.pipeline().addLast(TcpPipeline.FRAMER, framer)
                 .addLast(TcpPipeline.DECODER, new StringDecoder(StandardCharsets.UTF_8))
-                .addLast(TcpPipeline.UPPERCASE, new UppercaseHandler(new UppercaseHandler.Shared(10, stats), 1024))
+                .addLast(TcpPipeline.UPPERCASE, new UppercaseHandler(new UppercaseHandler.Shared(10, 1024, stats)))
                 .addLast(TcpPipeline.CONNECTION, new ConnectionLifecycle(shared, idle, null, framer));
         return ch;
     }

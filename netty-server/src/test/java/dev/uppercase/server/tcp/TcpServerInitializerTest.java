@@ -16,7 +16,7 @@ class TcpServerInitializerTest {
     void eachServingHandlerIsThereOnceUnderItsName() {
         EmbeddedChannel ch = ServingPipelines.serving(ServerSettings.builder().port(0).build());
         List<String> names = ch.pipeline().names();
-        assertEquals(List.of(TcpPipeline.BYTES, TcpPipeline.FRAMER, TcpPipeline.DECODER, TcpPipeline.UPPERCASE,
+        assertEquals(List.of(TcpPipeline.FRAMER, TcpPipeline.DECODER, TcpPipeline.UPPERCASE,
                 TcpPipeline.CONNECTION), names.subList(0, names.size() - 1), "then the tail: " + names);
         assertInstanceOf(StringDecoder.class, ch.pipeline().get(TcpPipeline.DECODER), "every line passes it, once");
         ch.finishAndReleaseAll();

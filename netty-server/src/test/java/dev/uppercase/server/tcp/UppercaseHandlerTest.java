@@ -26,7 +26,7 @@ class UppercaseHandlerTest {
 
     private EmbeddedChannel channel(int chunk, ChannelHandler... before) {
         EmbeddedChannel ch = new EmbeddedChannel(before);
-        ch.pipeline().addLast(new UppercaseHandler(new UppercaseHandler.Shared(10, stats), chunk));
+        ch.pipeline().addLast(new UppercaseHandler(new UppercaseHandler.Shared(10, chunk, stats)));
         return ch;
     }
 
