@@ -1,5 +1,6 @@
 package dev.uppercase.server.tcp;
 
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.ServerStats;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -124,9 +125,22 @@ final class BackpressureHandler extends ChannelInboundHandlerAdapter {
         releaseHeld();
     }
 
+    /**
+     * Lets go of the reads still held, unframed: they were received all the same, so they are counted here, as the
+     * framer counts every read it gets.
+     */
     private void releaseHeld() {
         if (held != null) {
-            held.forEach(ReferenceCountUtil::release);
+            long received = 0;
+            for (Object o : held) {
+                if (o instanceof ByteBuf) {
+                    received += ((ByteBuf) o).readableBytes();
+                }
+                ReferenceCountUtil.release(o);
+            }
+            if (received > 0) {
+                stats.add(Counter.BYTES_IN, received);
+            }
             held = null;
             heldBytes = 0;
         }

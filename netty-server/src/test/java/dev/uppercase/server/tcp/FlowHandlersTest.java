@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uppercase.server.linger.DrainHandler;
+import dev.uppercase.server.ops.Counter;
 import dev.uppercase.server.ops.ServerStats;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -15,6 +16,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -68,6 +70,22 @@ class FlowHandlersTest {
         assertEquals(List.of("a\n", "b\n", "c\n", ChannelInputShutdownEvent.INSTANCE), end.seen);
         assertFalse(ch.config().isAutoRead(), "the input has ended: reads are not resumed, there is nothing to read");
         assertFalse(ch.finishAndReleaseAll());
+    }
+
+    /** Reads still held when the connection goes are let go, and counted as received: the framer never saw them. */
+    @Test
+    void readsHeldAtTheCloseAreReleasedAndCountedAsReceived() {
+        EmbeddedChannel ch = new EmbeddedChannel(new BackpressureHandler(stats), new Recorder());
+        ch.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(8, 16));
+        ch.write(Unpooled.wrappedBuffer(new byte[32]));
+        ByteBuf held = Unpooled.copiedBuffer("held\n", StandardCharsets.US_ASCII);
+        ch.writeInbound(held);
+        assertEquals(1, held.refCnt(), "held, not passed on");
+        assertEquals(0, stats.get(Counter.BYTES_IN));
+        ch.pipeline().remove(BackpressureHandler.class); // as the memory budget takes it out, or the close does
+        assertEquals(0, held.refCnt(), "released");
+        assertEquals(5, stats.get(Counter.BYTES_IN));
+        ch.finishAndReleaseAll();
     }
 
     /** The client reads what was written: the outbound buffer empties. */
