@@ -54,8 +54,9 @@ public final class Uppercase {
     }
 
     /**
-     * Appends the upper case of {@code text}, as UTF-8, to {@code out}, and returns the number of bytes written. A heap
-     * buffer is written in place; any other buffer through a copy, a block at a time. A lone surrogate becomes
+     * Appends the upper case of {@code text}, as UTF-8, to {@code out}, and returns the number of bytes written. Long
+     * ASCII goes through this thread's {@link Scratch} a block at a time, whatever the buffer; other text is written
+     * in place into a heap buffer's array, and through the scratch into any other buffer. A lone surrogate becomes
      * {@code ?}, as the JDK's encoder writes it (text decoded from bytes never holds one).
      */
     public static int writeUtf8(ByteBuf out, String text) {
